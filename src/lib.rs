@@ -1,0 +1,7 @@
+//! billdiff: read bill versions written in Markdown into clause trees, align two versions
+//! clause by clause, redline the changed clauses word by word, and render the result.
+//!
+//! The pipeline and the module that owns each stage are described in `ARCHITECTURE.md`.
+
+pub mod redline;
+pub mod tokens;
