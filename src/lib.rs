@@ -3,5 +3,9 @@
 //!
 //! The pipeline and the module that owns each stage are described in `ARCHITECTURE.md`.
 
+pub mod model;
+pub mod parse;
 pub mod redline;
+pub mod source;
 pub mod tokens;
+pub mod yaml;

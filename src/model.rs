@@ -1,0 +1,267 @@
+//! The clause tree of one bill version: `Bill`, `Clause`, `ClauseKind`, ids and labels.
+//!
+//! Built by `parse`, read by every later stage. Clauses live in one arena (`Bill::clauses`) in
+//! document order and refer to each other by index (`ClauseIdx`); the machine id (`ClauseId`,
+//! e.g. `art18-2.p3.sp2`) and the citation label ("Article 18-2(3)(2)") are separate strings.
+
+use std::ops::Range;
+
+use crate::source::Source;
+
+/// Index of a clause in `Bill::clauses` (document order). Never persisted: use `Clause::id`.
+pub type ClauseIdx = usize;
+
+/// What a clause is, as a lawyer would name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClauseKind {
+    Part,
+    Chapter,
+    Section,
+    Article,
+    Paragraph,
+    Subparagraph,
+    Item,
+    Point,
+    Unknown,
+}
+
+impl ClauseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClauseKind::Part => "part",
+            ClauseKind::Chapter => "chapter",
+            ClauseKind::Section => "section",
+            ClauseKind::Article => "article",
+            ClauseKind::Paragraph => "paragraph",
+            ClauseKind::Subparagraph => "subparagraph",
+            ClauseKind::Item => "item",
+            ClauseKind::Point => "point",
+            ClauseKind::Unknown => "unknown",
+        }
+    }
+
+    /// Structural units group articles (parts, chapters, sections); they come from headings.
+    pub fn is_structural(self) -> bool {
+        matches!(
+            self,
+            ClauseKind::Part | ClauseKind::Chapter | ClauseKind::Section | ClauseKind::Unknown
+        )
+    }
+}
+
+/// The language a bill is written in; it decides how citation labels are spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    En,
+    De,
+    Ru,
+    Kk,
+}
+
+impl Language {
+    pub fn from_code(code: &str) -> Option<Language> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "en" | "eng" | "english" => Some(Language::En),
+            "de" | "deu" | "ger" | "german" => Some(Language::De),
+            "ru" | "rus" | "russian" => Some(Language::Ru),
+            "kk" | "kaz" | "kz" | "kazakh" => Some(Language::Kk),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::De => "de",
+            Language::Ru => "ru",
+            Language::Kk => "kk",
+        }
+    }
+}
+
+/// One unit of the bill: a part, chapter, article, paragraph, sub-paragraph or point.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Clause {
+    /// Machine id, unique in the version: `art18-2.p3.sp2`, `s3a.p2.i1.a`, `ch2`.
+    pub id: String,
+    /// Citation as people write it: "Article 18-2(3)(2)", "§ 3a Abs. 2 Nr. 1".
+    pub label: String,
+    pub kind: ClauseKind,
+    /// The number as printed ("18-2", "3a", "205<sup>2</sup>", "a"); `None` for unnumbered units.
+    pub number: Option<String>,
+    /// The heading title ("Removal of information"), for heading clauses that have one.
+    pub heading: Option<String>,
+    /// The clause's own text, without its label and without its sub-clauses, whitespace folded.
+    pub text: String,
+    /// Byte ranges of the source that make up the clause's own text (heading line first).
+    #[serde(skip)]
+    pub own_spans: Vec<Range<usize>>,
+    /// Bytes of the whole clause with its sub-clauses, from its first byte to its last.
+    pub span: Range<usize>,
+    /// First and last line (1-based) of `span`.
+    pub lines: (usize, usize),
+    /// The clause is marked repealed ("(weggefallen)", "утратила силу", "(repealed)").
+    pub repealed: bool,
+    #[serde(skip)]
+    pub parent: Option<ClauseIdx>,
+    #[serde(skip)]
+    pub children: Vec<ClauseIdx>,
+    /// Depth in the tree; top-level clauses have depth 0.
+    pub depth: usize,
+}
+
+impl Clause {
+    /// Heading and own text joined, the text compared by the aligner and the redline.
+    pub fn full_text(&self) -> String {
+        match (&self.heading, self.text.is_empty()) {
+            (Some(h), true) => h.clone(),
+            (Some(h), false) => format!("{h}\n{}", self.text),
+            (None, _) => self.text.clone(),
+        }
+    }
+}
+
+/// What a piece of text that belongs to no clause is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LooseKind {
+    /// The `# Title` line.
+    Title,
+    /// Text before the first clause (enactment formula, metadata lists, status lines).
+    Preamble,
+    /// Editorial notes ("Сноска. …", "(В редакции …)") kept beside the clause they follow.
+    Note,
+    /// Footnote definitions.
+    Footnote,
+    /// Headings that name no unit inside an article, code blocks, tables, HTML blocks, rules.
+    Other,
+}
+
+/// Text kept outside the clause tree but never dropped.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LooseText {
+    pub kind: LooseKind,
+    pub text: String,
+    pub span: Range<usize>,
+    pub lines: (usize, usize),
+    /// The clause it stands in or after, if any.
+    #[serde(skip)]
+    pub parent: Option<ClauseIdx>,
+}
+
+/// Bill metadata from the YAML front matter; every field optional.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub short_title: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub language: Option<String>,
+    pub version: Option<String>,
+    pub date: Option<String>,
+    pub stage: Option<String>,
+    pub source_url: Option<String>,
+    pub illustrative: Option<bool>,
+    pub note: Option<String>,
+    /// Other keys as given (sorted by key), so nothing in the front matter is lost.
+    pub extra: Vec<(String, String)>,
+    /// Bytes of the front-matter block including its `---` fences.
+    #[serde(skip)]
+    pub span: Option<Range<usize>>,
+}
+
+/// A message about the input that did not stop parsing (duplicate id, unknown numbering).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// `path:line:column`.
+    pub location: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Note,
+}
+
+/// One parsed version of a bill.
+#[derive(Debug, Clone)]
+pub struct Bill {
+    pub source: Source,
+    pub front_matter: FrontMatter,
+    /// The `# Title` heading text, if the file has one.
+    pub title: Option<String>,
+    pub language: Language,
+    /// All clauses in document order (a parent always comes before its children).
+    pub clauses: Vec<Clause>,
+    /// Top-level clauses in order.
+    pub roots: Vec<ClauseIdx>,
+    pub loose: Vec<LooseText>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Bill {
+    /// The best title available: front matter, then the `#` heading, then the file name.
+    pub fn display_title(&self) -> String {
+        self.front_matter
+            .title
+            .clone()
+            .or_else(|| self.title.clone())
+            .unwrap_or_else(|| self.source.display_path())
+    }
+
+    /// A short version label: front matter `version`, then its date, then the file name.
+    pub fn version_label(&self) -> String {
+        self.front_matter
+            .version
+            .clone()
+            .or_else(|| self.front_matter.date.clone())
+            .unwrap_or_else(|| {
+                self.source
+                    .path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| self.source.display_path())
+            })
+    }
+
+    /// Finds a clause by its exact id.
+    pub fn find_id(&self, id: &str) -> Option<ClauseIdx> {
+        self.clauses.iter().position(|c| c.id == id)
+    }
+
+    /// The clause and all its descendants, in document order (they are contiguous in the arena).
+    pub fn subtree(&self, idx: ClauseIdx) -> Range<ClauseIdx> {
+        let depth = self.clauses[idx].depth;
+        let end = self.clauses[idx + 1..]
+            .iter()
+            .position(|c| c.depth <= depth)
+            .map_or(self.clauses.len(), |n| idx + 1 + n);
+        idx..end
+    }
+
+    /// The nearest ancestor (or the clause itself) that is an article.
+    pub fn article_of(&self, idx: ClauseIdx) -> Option<ClauseIdx> {
+        let mut cur = Some(idx);
+        while let Some(i) = cur {
+            if self.clauses[i].kind == ClauseKind::Article {
+                return Some(i);
+            }
+            cur = self.clauses[i].parent;
+        }
+        None
+    }
+
+    /// The top-level ancestor of a clause (itself when it is top level).
+    pub fn root_of(&self, idx: ClauseIdx) -> ClauseIdx {
+        let mut cur = idx;
+        while let Some(p) = self.clauses[cur].parent {
+            cur = p;
+        }
+        cur
+    }
+}

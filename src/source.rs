@@ -1,0 +1,275 @@
+//! Source text of one bill version: reading bytes from disk into checked UTF-8, and mapping byte
+//! offsets to `line:column` for every message that points into the file.
+//!
+//! This is the only module (with `output`) that touches the file system for inputs; everything
+//! downstream works on `Source` values.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Largest input accepted. Real codes are a few MB; this keeps a stray disk image from being
+/// read whole into memory.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The text of one input file with a line index.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as the user gave it, used in every message.
+    pub path: PathBuf,
+    /// The whole file, UTF-8, without a leading byte-order mark.
+    pub text: String,
+    /// Byte offset where each line starts; `line_starts[0] == 0`.
+    line_starts: Vec<usize>,
+    /// Length of a byte-order mark that was stripped (offsets in `text` are shifted by it).
+    pub bom_len: usize,
+}
+
+/// A 1-based line and column (column counted in characters, as editors do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for LineCol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Why an input file could not be read as a bill.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{path}: cannot read file: {reason}")]
+    Io { path: String, reason: String },
+    #[error("{path}: is a directory, expected a Markdown file")]
+    Directory { path: String },
+    #[error("{path}: file is empty, expected a Markdown bill")]
+    Empty { path: String },
+    #[error("{path}: file is larger than {limit} bytes")]
+    TooLarge { path: String, limit: u64 },
+    #[error("{path}:{at}: binary file (NUL byte at byte offset {offset}), expected UTF-8 Markdown text")]
+    Binary {
+        path: String,
+        at: LineCol,
+        offset: usize,
+    },
+    #[error("{path}: UTF-16 text (byte-order mark {bom}), expected UTF-8: convert it with `iconv -f UTF-16 -t UTF-8`")]
+    Utf16 { path: String, bom: &'static str },
+    #[error("{path}:{at}: invalid UTF-8 at byte offset {offset}, expected UTF-8 Markdown text")]
+    InvalidUtf8 {
+        path: String,
+        at: LineCol,
+        offset: usize,
+    },
+}
+
+impl Source {
+    /// Reads and checks a file. Errors name the path and, where there is one, the position.
+    pub fn read(path: &Path) -> Result<Source, ReadError> {
+        let shown = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| ReadError::Io {
+            path: shown.clone(),
+            reason: io_reason(&e),
+        })?;
+        if meta.is_dir() {
+            return Err(ReadError::Directory { path: shown });
+        }
+        if meta.len() > MAX_INPUT_BYTES {
+            return Err(ReadError::TooLarge {
+                path: shown,
+                limit: MAX_INPUT_BYTES,
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| ReadError::Io {
+            path: shown.clone(),
+            reason: io_reason(&e),
+        })?;
+        Source::from_bytes(path, bytes)
+    }
+
+    /// Checks bytes already in memory (tests, fuzzing) the same way as [`Source::read`].
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Source, ReadError> {
+        let shown = path.display().to_string();
+        if bytes.is_empty() || bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(ReadError::Empty { path: shown });
+        }
+        if bytes.starts_with(&[0xFF, 0xFE]) {
+            return Err(ReadError::Utf16 {
+                path: shown,
+                bom: "FF FE, little-endian",
+            });
+        }
+        if bytes.starts_with(&[0xFE, 0xFF]) {
+            return Err(ReadError::Utf16 {
+                path: shown,
+                bom: "FE FF, big-endian",
+            });
+        }
+        if let Some(offset) = memchr_nul(&bytes) {
+            let at = line_col_in_bytes(&bytes, offset);
+            return Err(ReadError::Binary {
+                path: shown,
+                at,
+                offset,
+            });
+        }
+        let bom_len = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            0
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                text.drain(..bom_len);
+                text
+            }
+            Err(err) => {
+                let offset = err.utf8_error().valid_up_to();
+                let at = line_col_in_bytes(err.as_bytes(), offset);
+                return Err(ReadError::InvalidUtf8 {
+                    path: shown,
+                    at,
+                    offset,
+                });
+            }
+        };
+        Ok(Source::new(path.to_path_buf(), text, bom_len))
+    }
+
+    /// Wraps text that is already known to be valid (tests, generated input).
+    pub fn from_text(path: impl Into<PathBuf>, text: impl Into<String>) -> Source {
+        Source::new(path.into(), text.into(), 0)
+    }
+
+    fn new(path: PathBuf, text: String, bom_len: usize) -> Source {
+        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
+        line_starts.push(0);
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Source {
+            path,
+            text,
+            line_starts,
+            bom_len,
+        }
+    }
+
+    /// The path as given, for messages.
+    pub fn display_path(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
+    /// 1-based line and character column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = self.line_of(offset);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        LineCol { line, column }
+    }
+
+    /// First and last 1-based line of a byte range (an empty range covers its start line).
+    pub fn line_range(&self, span: &Range<usize>) -> (usize, usize) {
+        let first = self.line_of(span.start);
+        let last = self.line_of(span.end.saturating_sub(1).max(span.start));
+        (first, last)
+    }
+
+    /// Number of lines in the text.
+    pub fn n_lines(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// `path:line:column` for a byte offset.
+    pub fn locate(&self, offset: usize) -> String {
+        format!("{}:{}", self.display_path(), self.line_col(offset))
+    }
+}
+
+fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            // The OS message carries "(os error N)"; keep it short and lowercase like ours.
+            let text = err.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text).to_string();
+            text.to_lowercase()
+        }
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+fn line_col_in_bytes(bytes: &[u8], offset: usize) -> LineCol {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    LineCol { line, column }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_err(bytes: &[u8]) -> String {
+        Source::from_bytes(Path::new("x.md"), bytes.to_vec())
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let src = Source::from_text("a.md", "ab\nСтатья 5\n");
+        assert_eq!(src.line_col(0).to_string(), "1:1");
+        assert_eq!(src.line_col(3).to_string(), "2:1");
+        // "Статья" is 12 bytes, 6 characters.
+        assert_eq!(src.line_col(3 + 12).to_string(), "2:7");
+        assert_eq!(src.line_range(&(3..5)), (2, 2));
+    }
+
+    #[test]
+    fn bad_bytes_are_named_with_position() {
+        assert_eq!(
+            read_err(b""),
+            "x.md: file is empty, expected a Markdown bill"
+        );
+        assert_eq!(
+            read_err(b"ab\ncd\xffx"),
+            "x.md:2:3: invalid UTF-8 at byte offset 5, expected UTF-8 Markdown text"
+        );
+        assert!(read_err(b"\xff\xfea\x00").contains("UTF-16"));
+        assert!(read_err(b"PK\x03\x04\x00\x00").contains("binary file"));
+    }
+
+    #[test]
+    fn utf8_bom_is_stripped() {
+        let src = Source::from_bytes(Path::new("x.md"), b"\xEF\xBB\xBF# T\n".to_vec()).unwrap();
+        assert_eq!(src.text, "# T\n");
+        assert_eq!(src.bom_len, 3);
+    }
+}
