@@ -3,9 +3,15 @@
 //!
 //! The pipeline and the module that owns each stage are described in `ARCHITECTURE.md`.
 
+pub mod align;
+pub mod app;
+pub mod cli;
+pub mod config;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod redline;
+pub mod render;
 pub mod source;
 pub mod tokens;
 pub mod yaml;

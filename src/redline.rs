@@ -1,1 +1,704 @@
-//! placeholder, replaced by the redline
+//! Word-level diff of one clause pair (`word_diff`), with a semantic cleanup that makes the
+//! result read like a lawyer's redline, a threshold below which a clause counts as rewritten,
+//! and a deadline after which a coarser diff is used. Tokenizing is `tokens`' job; choosing the
+//! pairs is `align`'s; showing the ops is `render`'s.
+
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use similar::{Algorithm, DiffOp};
+
+use crate::tokens::{tokenize, Token, TokenKind};
+
+/// What counts as a difference.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompareOptions {
+    pub ignore_case: bool,
+    pub ignore_whitespace: bool,
+    pub ignore_punctuation: bool,
+}
+
+/// Settings of the word diff.
+#[derive(Debug, Clone)]
+pub struct RedlineConfig {
+    pub compare: CompareOptions,
+    /// Time allowed for one pair before a coarser diff is used.
+    pub deadline: Duration,
+    /// Below this share of common words, the clause is shown as replaced (deleted + inserted).
+    pub rewrite_threshold: f32,
+}
+
+impl Default for RedlineConfig {
+    fn default() -> Self {
+        RedlineConfig {
+            compare: CompareOptions::default(),
+            deadline: Duration::from_secs(2),
+            rewrite_threshold: 0.25,
+        }
+    }
+}
+
+/// Texts with more tokens than this on both sides skip the word diff and get the coarse one.
+pub const MAX_DIFF_TOKENS: usize = 200_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpKind {
+    Equal,
+    Delete,
+    Insert,
+}
+
+/// One step of the redline, with byte ranges into the old and the new text. A delete has an
+/// empty new range where it happens; an insert an empty old range.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RedlineOp {
+    pub kind: OpKind,
+    pub old: Range<usize>,
+    pub new: Range<usize>,
+}
+
+/// The word diff of one pair of texts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Redline {
+    /// Ops in order; the old ranges of equal and delete ops tile the old text, the new ranges of
+    /// equal and insert ops tile the new text.
+    pub ops: Vec<RedlineOp>,
+    /// Share of words and numbers the texts have in common (1 for equal texts).
+    pub similarity: f32,
+    /// The texts share too little: shown as one deletion and one insertion.
+    pub rewritten: bool,
+    /// The deadline or the size limit was hit and a coarser diff was used.
+    pub coarse: bool,
+}
+
+impl Redline {
+    /// Rebuilds the new text from the ops (equal and insert slices of `new`, in order).
+    pub fn apply(&self, _old: &str, new: &str) -> String {
+        let mut out = String::with_capacity(new.len());
+        for op in &self.ops {
+            if op.kind != OpKind::Delete {
+                out.push_str(&new[op.new.clone()]);
+            }
+        }
+        out
+    }
+
+    /// Rebuilds the old text from the ops (equal and delete slices of `old`).
+    pub fn revert(&self, old: &str) -> String {
+        let mut out = String::with_capacity(old.len());
+        for op in &self.ops {
+            if op.kind != OpKind::Insert {
+                out.push_str(&old[op.old.clone()]);
+            }
+        }
+        out
+    }
+
+    /// True when the options found no difference.
+    pub fn is_unchanged(&self) -> bool {
+        self.ops.iter().all(|op| op.kind == OpKind::Equal)
+    }
+
+    /// The redline as plain text with `[-deleted-]` and `{+inserted+}` marks.
+    pub fn render_inline(&self, old: &str, new: &str) -> String {
+        let mut out = String::new();
+        for op in &self.ops {
+            match op.kind {
+                OpKind::Equal => out.push_str(&new[op.new.clone()]),
+                OpKind::Delete => {
+                    out.push_str("[-");
+                    out.push_str(&old[op.old.clone()]);
+                    out.push_str("-]");
+                }
+                OpKind::Insert => {
+                    out.push_str("{+");
+                    out.push_str(&new[op.new.clone()]);
+                    out.push_str("+}");
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The comparison key of a token under the options; `None` for tokens the options ignore.
+fn key<'a>(token: &Token<'a>, opts: &CompareOptions) -> Option<std::borrow::Cow<'a, str>> {
+    match token.kind {
+        TokenKind::Space if opts.ignore_whitespace => None,
+        TokenKind::Punct if opts.ignore_punctuation => None,
+        // White space differences inside a text are never worth a redline mark on their own:
+        // any run compares equal to any other run.
+        TokenKind::Space => Some(std::borrow::Cow::Borrowed(" ")),
+        _ if opts.ignore_case => Some(std::borrow::Cow::Owned(token.text.to_lowercase())),
+        _ => Some(std::borrow::Cow::Borrowed(token.text)),
+    }
+}
+
+/// Cheap similarity of two texts for ranking candidates: the Dice coefficient of their bags of
+/// words and numbers (case-folded with `ignore_case`). 1.0 for two texts without words.
+pub fn similarity(old: &str, new: &str, opts: &CompareOptions) -> f32 {
+    let bag = |text: &str| {
+        let mut words: Vec<String> = tokenize(text)
+            .iter()
+            .filter(|t| t.is_word())
+            .map(|t| {
+                if opts.ignore_case {
+                    t.text.to_lowercase()
+                } else {
+                    t.text.to_string()
+                }
+            })
+            .collect();
+        words.sort_unstable();
+        words
+    };
+    let (a, b) = (bag(old), bag(new));
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * common) as f32 / (a.len() + b.len()) as f32
+}
+
+/// A diff step over significant-token indices, before it becomes byte ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Step {
+    kind: OpKind,
+    old: (usize, usize),
+    new: (usize, usize),
+}
+
+/// Diffs two texts word by word.
+pub fn word_diff(old: &str, new: &str, config: &RedlineConfig) -> Redline {
+    let opts = &config.compare;
+    let old_tokens = tokenize(old);
+    let new_tokens = tokenize(new);
+    // Significant tokens: those the options do not ignore. Ignored ones ride along with the
+    // op before them when ranges are built.
+    let significant = |tokens: &[Token<'_>]| -> Vec<usize> {
+        (0..tokens.len())
+            .filter(|&i| key(&tokens[i], opts).is_some())
+            .collect()
+    };
+    let old_sig = significant(&old_tokens);
+    let new_sig = significant(&new_tokens);
+    let old_keys: Vec<_> = old_sig
+        .iter()
+        .filter_map(|&i| key(&old_tokens[i], opts))
+        .collect();
+    let new_keys: Vec<_> = new_sig
+        .iter()
+        .filter_map(|&i| key(&new_tokens[i], opts))
+        .collect();
+
+    let mut coarse = false;
+    let mut steps: Vec<Step> =
+        if old_keys.len() > MAX_DIFF_TOKENS && new_keys.len() > MAX_DIFF_TOKENS {
+            coarse = true;
+            coarse_steps(&old_keys, &new_keys)
+        } else {
+            let deadline = Instant::now() + config.deadline;
+            let ops = similar::capture_diff_slices_deadline(
+                // Myers gives the shortest edit script over words, which the cleanup below then
+                // turns into readable phrases; the deadline bounds its O(ND) worst case.
+                Algorithm::Myers,
+                &old_keys,
+                &new_keys,
+                Some(deadline),
+            );
+            if Instant::now() >= deadline {
+                coarse = true;
+            }
+            ops.iter().flat_map(steps_of).collect()
+        };
+    steps = merge_adjacent(steps);
+    let is_word = |tokens: &[Token<'_>], sig: &[usize], i: usize| tokens[sig[i]].is_word();
+    let equal_words: usize = steps
+        .iter()
+        .filter(|s| s.kind == OpKind::Equal)
+        .map(|s| {
+            (s.old.0..s.old.1)
+                .filter(|&i| is_word(&old_tokens, &old_sig, i))
+                .count()
+        })
+        .sum();
+    let old_words = old_tokens.iter().filter(|t| t.is_word()).count();
+    let new_words = new_tokens.iter().filter(|t| t.is_word()).count();
+    let changed = steps.iter().any(|s| s.kind != OpKind::Equal);
+    let similarity = if old_words + new_words == 0 {
+        if changed {
+            0.0
+        } else {
+            1.0
+        }
+    } else {
+        (2 * equal_words) as f32 / (old_words + new_words) as f32
+    };
+    let rewritten = changed && similarity < config.rewrite_threshold;
+    if rewritten {
+        steps = vec![
+            Step {
+                kind: OpKind::Delete,
+                old: (0, old_keys.len()),
+                new: (0, 0),
+            },
+            Step {
+                kind: OpKind::Insert,
+                old: (old_keys.len(), old_keys.len()),
+                new: (0, new_keys.len()),
+            },
+        ];
+    } else {
+        steps = cleanup_semantic(steps, &old_tokens, &old_sig, &new_tokens, &new_sig);
+    }
+    let ops = to_byte_ops(
+        &steps,
+        old,
+        &old_tokens,
+        &old_sig,
+        new,
+        &new_tokens,
+        &new_sig,
+    );
+    Redline {
+        ops,
+        similarity,
+        rewritten,
+        coarse,
+    }
+}
+
+fn steps_of(op: &DiffOp) -> Vec<Step> {
+    match *op {
+        DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } => vec![Step {
+            kind: OpKind::Equal,
+            old: (old_index, old_index + len),
+            new: (new_index, new_index + len),
+        }],
+        DiffOp::Delete {
+            old_index,
+            old_len,
+            new_index,
+        } => vec![Step {
+            kind: OpKind::Delete,
+            old: (old_index, old_index + old_len),
+            new: (new_index, new_index),
+        }],
+        DiffOp::Insert {
+            old_index,
+            new_index,
+            new_len,
+        } => vec![Step {
+            kind: OpKind::Insert,
+            old: (old_index, old_index),
+            new: (new_index, new_index + new_len),
+        }],
+        DiffOp::Replace {
+            old_index,
+            old_len,
+            new_index,
+            new_len,
+        } => vec![
+            Step {
+                kind: OpKind::Delete,
+                old: (old_index, old_index + old_len),
+                new: (new_index, new_index),
+            },
+            Step {
+                kind: OpKind::Insert,
+                old: (old_index + old_len, old_index + old_len),
+                new: (new_index, new_index + new_len),
+            },
+        ],
+    }
+}
+
+/// Common prefix and suffix, one replacement in between: the diff of last resort.
+fn coarse_steps<T: PartialEq>(old: &[T], new: &[T]) -> Vec<Step> {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (oe, ne) = (old.len() - suffix, new.len() - suffix);
+    let mut steps = vec![Step {
+        kind: OpKind::Equal,
+        old: (0, prefix),
+        new: (0, prefix),
+    }];
+    steps.push(Step {
+        kind: OpKind::Delete,
+        old: (prefix, oe),
+        new: (prefix, prefix),
+    });
+    steps.push(Step {
+        kind: OpKind::Insert,
+        old: (oe, oe),
+        new: (prefix, ne),
+    });
+    steps.push(Step {
+        kind: OpKind::Equal,
+        old: (oe, old.len()),
+        new: (ne, new.len()),
+    });
+    steps
+}
+
+/// Drops empty steps, joins neighbours of one kind, and puts deletions before insertions
+/// within each run of changes.
+fn merge_adjacent(steps: Vec<Step>) -> Vec<Step> {
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len());
+    let mut i = 0;
+    while i < steps.len() {
+        if steps[i].kind == OpKind::Equal {
+            let s = steps[i];
+            i += 1;
+            if s.old.0 == s.old.1 && s.new.0 == s.new.1 {
+                continue;
+            }
+            match out.last_mut() {
+                Some(last) if last.kind == OpKind::Equal => {
+                    last.old.1 = s.old.1;
+                    last.new.1 = s.new.1;
+                }
+                _ => out.push(s),
+            }
+            continue;
+        }
+        // A run of changes: one delete covering the old side, one insert covering the new.
+        let start = steps[i];
+        let (mut old_end, mut new_end) = (start.old.1, start.new.1);
+        let (old_start, new_start) = (start.old.0, start.new.0);
+        while i < steps.len() && steps[i].kind != OpKind::Equal {
+            old_end = old_end.max(steps[i].old.1);
+            new_end = new_end.max(steps[i].new.1);
+            i += 1;
+        }
+        if old_end > old_start {
+            out.push(Step {
+                kind: OpKind::Delete,
+                old: (old_start, old_end),
+                new: (new_start, new_start),
+            });
+        }
+        if new_end > new_start {
+            out.push(Step {
+                kind: OpKind::Insert,
+                old: (old_end, old_end),
+                new: (new_start, new_end),
+            });
+        }
+    }
+    out
+}
+
+/// Absorbs small equal runs between changes into the changes, so a redline shows phrases, not
+/// a confetti of one-word matches (in the spirit of diff-match-patch's cleanupSemantic): an
+/// equal run with no word, or whose words are fewer than the changed words on both sides of it,
+/// becomes part of the change.
+fn cleanup_semantic(
+    mut steps: Vec<Step>,
+    old_tokens: &[Token<'_>],
+    old_sig: &[usize],
+    new_tokens: &[Token<'_>],
+    new_sig: &[usize],
+) -> Vec<Step> {
+    let words_old = |r: (usize, usize)| {
+        (r.0..r.1)
+            .filter(|&i| old_tokens[old_sig[i]].is_word())
+            .count()
+    };
+    let words_new = |r: (usize, usize)| {
+        (r.0..r.1)
+            .filter(|&i| new_tokens[new_sig[i]].is_word())
+            .count()
+    };
+    loop {
+        let mut changed = false;
+        let mut i = 1;
+        while i + 1 < steps.len() {
+            if steps[i].kind != OpKind::Equal {
+                i += 1;
+                continue;
+            }
+            // Changed words just before and just after this equal run.
+            let before: usize = steps[..i]
+                .iter()
+                .rev()
+                .take_while(|s| s.kind != OpKind::Equal)
+                .map(|s| words_old(s.old).max(words_new(s.new)))
+                .sum();
+            let after: usize = steps[i + 1..]
+                .iter()
+                .take_while(|s| s.kind != OpKind::Equal)
+                .map(|s| words_old(s.old).max(words_new(s.new)))
+                .sum();
+            if before == 0 || after == 0 {
+                i += 1;
+                continue;
+            }
+            let eq_words = words_old(steps[i].old);
+            if eq_words == 0 || (eq_words <= 2 && eq_words < before && eq_words < after) {
+                let eq = steps[i];
+                steps[i] = Step {
+                    kind: OpKind::Delete,
+                    old: eq.old,
+                    new: (eq.new.0, eq.new.0),
+                };
+                steps.insert(
+                    i + 1,
+                    Step {
+                        kind: OpKind::Insert,
+                        old: (eq.old.1, eq.old.1),
+                        new: eq.new,
+                    },
+                );
+                changed = true;
+                steps = merge_adjacent(steps);
+                break;
+            }
+            i += 1;
+        }
+        if !changed {
+            return steps;
+        }
+    }
+}
+
+/// Turns steps over significant tokens into byte ranges over the texts. Each step covers its
+/// tokens and the ignored tokens after them (before the next significant token); the first
+/// step also covers ignored tokens at the start.
+fn to_byte_ops(
+    steps: &[Step],
+    old: &str,
+    old_tokens: &[Token<'_>],
+    old_sig: &[usize],
+    new: &str,
+    new_tokens: &[Token<'_>],
+    new_sig: &[usize],
+) -> Vec<RedlineOp> {
+    let bound = |text: &str, tokens: &[Token<'_>], sig: &[usize], i: usize| -> usize {
+        if i == 0 {
+            0
+        } else if i >= sig.len() {
+            text.len()
+        } else {
+            tokens[sig[i]].start
+        }
+    };
+    let mut ops: Vec<RedlineOp> = Vec::with_capacity(steps.len() + 1);
+    for s in steps {
+        let old_range =
+            bound(old, old_tokens, old_sig, s.old.0)..bound(old, old_tokens, old_sig, s.old.1);
+        let new_range =
+            bound(new, new_tokens, new_sig, s.new.0)..bound(new, new_tokens, new_sig, s.new.1);
+        let (old_range, new_range) = match s.kind {
+            OpKind::Equal => (old_range, new_range),
+            OpKind::Delete => (old_range.clone(), new_range.start..new_range.start),
+            OpKind::Insert => (old_range.start..old_range.start, new_range),
+        };
+        if old_range.is_empty() && new_range.is_empty() {
+            continue;
+        }
+        ops.push(RedlineOp {
+            kind: s.kind,
+            old: old_range,
+            new: new_range,
+        });
+    }
+    if ops.is_empty() && (!old.is_empty() || !new.is_empty()) {
+        // Only ignored tokens on both sides (e.g. punctuation with ignore_punctuation).
+        ops.push(RedlineOp {
+            kind: OpKind::Equal,
+            old: 0..old.len(),
+            new: 0..new.len(),
+        });
+    }
+    ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_with(old: &str, new: &str, compare: CompareOptions, expect: &str) {
+        let config = RedlineConfig {
+            compare,
+            ..RedlineConfig::default()
+        };
+        let r = word_diff(old, new, &config);
+        assert_eq!(r.render_inline(old, new), expect);
+        assert_tiles(&r, old, new);
+    }
+
+    fn check(old: &str, new: &str, expect: &str) {
+        check_with(old, new, CompareOptions::default(), expect);
+    }
+
+    fn assert_tiles(r: &Redline, old: &str, new: &str) {
+        assert_eq!(r.apply(old, new), new, "apply rebuilds new");
+        assert_eq!(r.revert(old), old, "revert rebuilds old");
+        let mut o = 0;
+        let mut n = 0;
+        for op in &r.ops {
+            assert_eq!(op.old.start, o, "{:?}", r.ops);
+            assert_eq!(op.new.start, n, "{:?}", r.ops);
+            o = op.old.end;
+            n = op.new.end;
+        }
+        assert_eq!((o, n), (old.len(), new.len()));
+    }
+
+    #[test]
+    fn replaced_inserted_and_deleted_words() {
+        check(
+            "remove it within 24 hours of the order",
+            "remove it within 48 hours of the order",
+            "remove it within [-24-]{+48+} hours of the order",
+        );
+        check(
+            "the ministry shall order removal",
+            "the ministry shall, with an expert group, order removal",
+            "the ministry shall{+, with an expert group,+} order removal",
+        );
+        check(
+            "access to the whole platform shall be restricted",
+            "access shall be restricted",
+            "access [-to the whole platform -]shall be restricted",
+        );
+    }
+
+    #[test]
+    fn scripts_and_numbers_stay_whole() {
+        check(
+            "в течение суток с момента получения предписания",
+            "в течение двадцати четырех часов с момента получения предписания",
+            "в течение [-суток-]{+двадцати четырех часов+} с момента получения предписания",
+        );
+        check(
+            "платформа 24 сағат ішінде жояды",
+            "платформа 48 сағат ішінде жояды",
+            "платформа [-24-]{+48+} сағат ішінде жояды",
+        );
+        check(
+            "nach dem Anbieter-Nutzer-Verhältnis gemäß Absatz 2-1",
+            "nach dem Anbieter-Nutzer-Verhältnis gemäß Absatz 2-2",
+            "nach dem Anbieter-Nutzer-Verhältnis gemäß Absatz [-2-1-]{+2-2+}",
+        );
+    }
+
+    #[test]
+    fn ignore_options() {
+        let case = CompareOptions {
+            ignore_case: true,
+            ..CompareOptions::default()
+        };
+        check_with("The Ministry", "the ministry", case, "the ministry");
+        let ws = CompareOptions {
+            ignore_whitespace: true,
+            ..CompareOptions::default()
+        };
+        let r = word_diff(
+            "a  b\nc",
+            "a b c",
+            &RedlineConfig {
+                compare: ws,
+                ..RedlineConfig::default()
+            },
+        );
+        assert!(r.is_unchanged());
+        let punct = CompareOptions {
+            ignore_punctuation: true,
+            ..CompareOptions::default()
+        };
+        let r = word_diff(
+            "a, b; c",
+            "a b c.",
+            &RedlineConfig {
+                compare: punct,
+                ..RedlineConfig::default()
+            },
+        );
+        assert!(r.is_unchanged(), "{:?}", r.ops);
+        assert_tiles(&r, "a, b; c", "a b c.");
+    }
+
+    #[test]
+    fn small_matches_between_changes_are_absorbed() {
+        // Without cleanup the shared "the" would split the change in two.
+        check(
+            "the ministry may order the removal",
+            "the expert group shall decide the case",
+            "the [-ministry may order the removal-]{+expert group shall decide the case+}",
+        );
+    }
+
+    #[test]
+    fn rewritten_clause_is_one_deletion_and_one_insertion() {
+        let config = RedlineConfig::default();
+        let old = "Access to the platform is restricted by the ministry.";
+        let new = "Users may appeal to a court within ten days.";
+        let r = word_diff(old, new, &config);
+        assert!(r.rewritten);
+        assert_eq!(r.ops.len(), 2);
+        assert_eq!(r.render_inline(old, new), format!("[-{old}-]{{+{new}+}}"));
+    }
+
+    #[test]
+    fn empty_and_equal_texts() {
+        let config = RedlineConfig::default();
+        assert!(word_diff("", "", &config).ops.is_empty());
+        let r = word_diff("same text", "same text", &config);
+        assert!(r.is_unchanged());
+        assert_eq!(r.similarity, 1.0);
+        check("", "new text", "{+new text+}");
+        check("old text", "", "[-old text-]");
+    }
+
+    #[test]
+    fn pathological_input_degrades_quickly() {
+        // Nothing in common and many tokens: the deadline (made tiny here) gives a coarse diff.
+        let old: String = (0..40_000).map(|i| format!("a{i} ")).collect();
+        let new: String = (0..40_000).map(|i| format!("b{i} ")).collect();
+        let config = RedlineConfig {
+            deadline: Duration::from_millis(50),
+            rewrite_threshold: 0.0,
+            ..RedlineConfig::default()
+        };
+        let start = Instant::now();
+        let r = word_diff(&old, &new, &config);
+        assert!(start.elapsed() < Duration::from_secs(10));
+        assert_tiles(&r, &old, &new);
+        let repeated = "x ".repeat(50_000);
+        let r = word_diff(&repeated, &"y ".repeat(50_000), &config);
+        assert_tiles(&r, &repeated, &"y ".repeat(50_000));
+    }
+
+    #[test]
+    fn similarity_of_bags() {
+        let o = CompareOptions::default();
+        assert_eq!(similarity("a b c", "a b c", &o), 1.0);
+        assert_eq!(similarity("a b", "c d", &o), 0.0);
+        assert!((similarity("a b c d", "a b c e", &o) - 0.75).abs() < 1e-6);
+    }
+}

@@ -49,7 +49,9 @@ pub enum ReadError {
     Empty { path: String },
     #[error("{path}: file is larger than {limit} bytes")]
     TooLarge { path: String, limit: u64 },
-    #[error("{path}:{at}: binary file (NUL byte at byte offset {offset}), expected UTF-8 Markdown text")]
+    #[error(
+        "{path}:{at}: binary file (NUL byte at byte offset {offset}), expected UTF-8 Markdown text"
+    )]
     Binary {
         path: String,
         at: LineCol,
@@ -228,7 +230,10 @@ fn line_col_in_bytes(bytes: &[u8], offset: usize) -> LineCol {
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     LineCol { line, column }
 }
 

@@ -77,10 +77,7 @@ pub fn scan_number(s: &str) -> Option<(&str, usize)> {
         .count();
     if (1..=2).contains(&letters) {
         let after = &s[i + letters..];
-        let boundary = after
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
+        let boundary = after.chars().next().is_none_or(|c| !c.is_alphanumeric());
         if boundary {
             i += letters;
         }
@@ -284,9 +281,8 @@ pub fn classify_heading(text: &str) -> HeadingClass {
     match lower {
         "article" | "art" | "artikel" | "статья" | "article." => {
             let word = first_word.trim_end_matches('.');
-            if let HeadingClass::Article {
-                number, title, ..
-            } = article_after_word(after_word, word, "art")
+            if let HeadingClass::Article { number, title, .. } =
+                article_after_word(after_word, word, "art")
             {
                 return HeadingClass::Article {
                     word: word.to_string(),
@@ -364,7 +360,12 @@ pub fn classify_heading(text: &str) -> HeadingClass {
     }
     // "Allgemeiner Teil", "Besonderer Teil": a named part without a number.
     if let Some(unit) = unit_word(second.trim_end_matches(['.', ':', '-'])) {
-        if after_second.trim().trim_matches(['-', '–']).trim().is_empty() {
+        if after_second
+            .trim()
+            .trim_matches(['-', '–'])
+            .trim()
+            .is_empty()
+        {
             return HeadingClass::Structural {
                 unit,
                 word: second.trim_end_matches(['.', ':', '-']).to_string(),
@@ -595,7 +596,10 @@ mod tests {
                 prefix,
                 number,
                 title,
-            } => format!("article {word}|{prefix}|{number}|{}", title.unwrap_or_default()),
+            } => format!(
+                "article {word}|{prefix}|{number}|{}",
+                title.unwrap_or_default()
+            ),
             HeadingClass::Structural {
                 unit,
                 word,
@@ -624,7 +628,10 @@ mod tests {
                 "(XXXX) §§ 2 bis 3f (weggefallen)",
                 "article §§|s|2 bis 3f|(weggefallen)",
             ),
-            ("(XXXX) §§ 114, 115 (weggefallen)", "article §§|s|114, 115|(weggefallen)"),
+            (
+                "(XXXX) §§ 114, 115 (weggefallen)",
+                "article §§|s|114, 115|(weggefallen)",
+            ),
             ("Art 143h", "article Art|art|143h|"),
             ("Art. 5", "article Art|art|5|"),
             (
@@ -633,14 +640,23 @@ mod tests {
             ),
             ("Статья 18-2.", "article Статья|art|18-2|"),
             ("Статья 29", "article Статья|art|29|"),
-            ("1-бап. Негізгі ұғымдар", "article бап|art|1|Негізгі ұғымдар"),
-            ("1-тарау. Жалпы ережелер", "chapter тарау|ch|1|Жалпы ережелер"),
+            (
+                "1-бап. Негізгі ұғымдар",
+                "article бап|art|1|Негізгі ұғымдар",
+            ),
+            (
+                "1-тарау. Жалпы ережелер",
+                "chapter тарау|ch|1|Жалпы ережелер",
+            ),
             (
                 "Buch 1 - Allgemeiner Teil",
                 "part Buch|book|1|Allgemeiner Teil",
             ),
             ("ГЛАВА 15<sup>1</sup>", "chapter ГЛАВА|ch|15<sup>1</sup>|"),
-            ("Глава 1. Общие положения", "chapter Глава|ch|1|Общие положения"),
+            (
+                "Глава 1. Общие положения",
+                "chapter Глава|ch|1|Общие положения",
+            ),
             ("РАЗДЕЛ ПЕРВЫЙ", "section РАЗДЕЛ|div|1|"),
             ("РАЗДЕЛ 1. ОБЩИЕ", "section РАЗДЕЛ|div|1|ОБЩИЕ"),
             ("Erster Abschnitt", "section Abschnitt|sec|1|"),
@@ -651,10 +667,19 @@ mod tests {
             ("Zweites Kapitel - X", "chapter Kapitel|ch|2|X"),
             ("Untertitel 2 - Y", "section Untertitel|subtitle|2|Y"),
             ("Allgemeiner Teil - ", "part Teil|part||Allgemeiner Teil"),
-            ("VIIIa. - Die Ausführung", "section |sec|VIIIa|Die Ausführung"),
-            ("X a. - Verteidigungsfall", "section |sec|Xa|Verteidigungsfall"),
+            (
+                "VIIIa. - Die Ausführung",
+                "section |sec|VIIIa|Die Ausführung",
+            ),
+            (
+                "X a. - Verteidigungsfall",
+                "section |sec|Xa|Verteidigungsfall",
+            ),
             ("I. - Die Grundrechte", "section |sec|I|Die Grundrechte"),
-            ("Chapter 2. Online platforms", "chapter Chapter|ch|2|Online platforms"),
+            (
+                "Chapter 2. Online platforms",
+                "chapter Chapter|ch|2|Online platforms",
+            ),
             ("Gemeinsame Vorschriften", "unknown"),
             ("Telemediengesetz (TMG)", "unknown"),
         ];

@@ -45,16 +45,16 @@ pub fn parse_bill(source: Source) -> Result<Bill, ParseError> {
     for block in blocks {
         builder.add(block);
     }
-    let (clauses, roots, loose, title, diagnostics) = builder.finish();
+    let built = builder.finish();
     Ok(Bill {
         source,
         front_matter,
-        title,
+        title: built.title,
         language,
-        clauses,
-        roots,
-        loose,
-        diagnostics,
+        clauses: built.clauses,
+        roots: built.roots,
+        loose: built.loose,
+        diagnostics: built.diagnostics,
     })
 }
 
@@ -83,8 +83,7 @@ fn read_front_matter(source: &Source) -> Result<FrontMatter, ParseError> {
     let Some((yaml_end, block_end)) = close else {
         return Err(ParseError::Invalid {
             location: source.locate(0),
-            message: "front matter opened with `---` is never closed, expected a line `---`"
-                .into(),
+            message: "front matter opened with `---` is never closed, expected a line `---`".into(),
         });
     };
     let yaml = &text[first_end + 1..yaml_end];
@@ -174,32 +173,85 @@ fn item_marker(text: &str, start: usize) -> Option<BodyLabel> {
     .then_some(label)
 }
 
+/// Collects leaf blocks; knows about the list item whose first block is still to come.
+struct BlockSink<'t> {
+    text: &'t str,
+    blocks: Vec<Block>,
+    list_depth: usize,
+    /// The label carried by the marker of the item whose first block has not been seen yet.
+    pending_marker: Option<BodyLabel>,
+    /// Where that item starts.
+    pending_item: Option<usize>,
+    /// Inline text directly inside a tight list item.
+    loose_inline: Option<Range<usize>>,
+    /// Open list items: their range and how many blocks existed when they opened.
+    open_items: Vec<(Range<usize>, usize)>,
+}
+
+impl BlockSink<'_> {
+    fn push(&mut self, kind: BlockKind, range: Range<usize>) {
+        let is_text = matches!(kind, BlockKind::Text);
+        if let Some(item_start) = self.pending_item.take() {
+            // An item whose marker stands alone on its line ("1." or "*", content below): the
+            // marker line is a block of its own, an empty clause when it carries a label.
+            let from = item_start
+                + (self.text[item_start..].len()
+                    - self.text[item_start..]
+                        .trim_start_matches([' ', '\t'])
+                        .len());
+            if from < range.start && self.text[from..range.start].contains('\n') {
+                let line_end = self.text[from..]
+                    .find('\n')
+                    .map_or(self.text.len(), |n| from + n);
+                let marker_kind = if self.pending_marker.take().is_some() {
+                    BlockKind::Text
+                } else {
+                    BlockKind::Other
+                };
+                self.blocks.push(Block {
+                    kind: marker_kind,
+                    range: from..trim_end_ws(self.text, from, line_end),
+                    list_depth: self.list_depth,
+                    marker: None,
+                });
+            }
+        }
+        let marker = if is_text {
+            self.pending_marker.take()
+        } else {
+            self.pending_marker = None;
+            None
+        };
+        self.blocks.push(Block {
+            kind,
+            range,
+            list_depth: self.list_depth,
+            marker,
+        });
+    }
+
+    fn flush_inline(&mut self) {
+        if let Some(range) = self.loose_inline.take() {
+            self.push(BlockKind::Text, range);
+        }
+    }
+}
+
 /// Walks the Markdown events once and returns the leaf blocks in order.
 fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
-    let mut blocks = Vec::new();
     let parser = Parser::new_ext(text, markdown_options()).into_offset_iter();
-    let mut list_depth = 0usize;
+    let mut sink = BlockSink {
+        text,
+        blocks: Vec::new(),
+        list_depth: 0,
+        pending_marker: None,
+        pending_item: None,
+        loose_inline: None,
+        open_items: Vec::new(),
+    };
     // A leaf block being read: its kind, range, and how many nested Starts are open inside it.
     let mut capture: Option<(BlockKind, Range<usize>, usize)> = None;
     let mut heading_text = String::new();
-    // The label of the list item whose first text block has not been seen yet.
-    let mut pending_marker: Option<BodyLabel> = None;
-    // Inline text directly inside a tight list item.
-    let mut loose_inline: Option<Range<usize>> = None;
-
-    let flush_inline = |blocks: &mut Vec<Block>,
-                        loose_inline: &mut Option<Range<usize>>,
-                        pending_marker: &mut Option<BodyLabel>,
-                        list_depth: usize| {
-        if let Some(range) = loose_inline.take() {
-            blocks.push(Block {
-                kind: BlockKind::Text,
-                range,
-                list_depth,
-                marker: pending_marker.take(),
-            });
-        }
-    };
 
     for (event, range) in parser {
         if range.end <= body_start && range.start < body_start {
@@ -221,16 +273,7 @@ fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
                         },
                         other => other,
                     };
-                    let marker = match kind {
-                        BlockKind::Text => pending_marker.take(),
-                        _ => None,
-                    };
-                    blocks.push(Block {
-                        kind,
-                        range,
-                        list_depth,
-                        marker,
-                    });
+                    sink.push(kind, range);
                     continue;
                 }
                 Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t)
@@ -238,7 +281,9 @@ fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
                 {
                     heading_text.push_str(t);
                 }
-                Event::SoftBreak | Event::HardBreak if matches!(kind, BlockKind::Heading { .. }) => {
+                Event::SoftBreak | Event::HardBreak
+                    if matches!(kind, BlockKind::Heading { .. }) =>
+                {
                     heading_text.push(' ');
                 }
                 _ => {}
@@ -257,45 +302,53 @@ fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
                     Tag::FootnoteDefinition(_) => Some(BlockKind::Footnote),
                     // Deeply indented sub-points (`        aa) …` inside a list item) are
                     // indented code to CommonMark; laws have no code, so read them as text.
-                    Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Indented) => Some(BlockKind::Text),
+                    Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Indented) => {
+                        Some(BlockKind::Text)
+                    }
                     Tag::CodeBlock(_)
                     | Tag::HtmlBlock
                     | Tag::Table(_)
                     | Tag::DefinitionList
                     | Tag::MetadataBlock(_) => Some(BlockKind::Other),
                     Tag::List(_) => {
-                        flush_inline(&mut blocks, &mut loose_inline, &mut pending_marker, list_depth);
-                        list_depth += 1;
+                        sink.flush_inline();
+                        sink.list_depth += 1;
                         None
                     }
                     Tag::Item => {
-                        flush_inline(&mut blocks, &mut loose_inline, &mut pending_marker, list_depth);
-                        pending_marker = item_marker(text, range.start);
+                        sink.flush_inline();
+                        sink.pending_marker = item_marker(text, range.start);
+                        sink.pending_item = Some(range.start);
+                        sink.open_items.push((range.clone(), sink.blocks.len()));
                         None
                     }
                     _ => {
                         // Inline containers (emphasis, links) directly in a tight item.
-                        if list_depth > 0 {
-                            extend(&mut loose_inline, &range);
+                        if sink.list_depth > 0 {
+                            extend(&mut sink.loose_inline, &range);
                         }
                         None
                     }
                 };
                 if let Some(kind) = kind {
-                    flush_inline(&mut blocks, &mut loose_inline, &mut pending_marker, list_depth);
-                    if matches!(kind, BlockKind::Other) {
-                        pending_marker = None;
-                    }
+                    sink.flush_inline();
                     capture = Some((kind, range, 0));
                 }
             }
             Event::End(TagEnd::List(_)) => {
-                flush_inline(&mut blocks, &mut loose_inline, &mut pending_marker, list_depth);
-                list_depth = list_depth.saturating_sub(1);
+                sink.flush_inline();
+                sink.list_depth = sink.list_depth.saturating_sub(1);
             }
             Event::End(TagEnd::Item) => {
-                flush_inline(&mut blocks, &mut loose_inline, &mut pending_marker, list_depth);
-                pending_marker = None;
+                sink.flush_inline();
+                sink.pending_marker = None;
+                sink.pending_item = None;
+                // An empty item (a lone "-" line) is kept as text too.
+                if let Some((item_range, n_blocks)) = sink.open_items.pop() {
+                    if sink.blocks.len() == n_blocks {
+                        sink.push(BlockKind::Other, item_range);
+                    }
+                }
             }
             Event::End(_) => {}
             Event::Text(_)
@@ -306,20 +359,15 @@ fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
             | Event::FootnoteReference(_)
             | Event::InlineMath(_)
             | Event::DisplayMath(_)
-            | Event::TaskListMarker(_) => extend(&mut loose_inline, &range),
+            | Event::TaskListMarker(_) => extend(&mut sink.loose_inline, &range),
             Event::Html(_) | Event::Rule => {
-                flush_inline(&mut blocks, &mut loose_inline, &mut pending_marker, list_depth);
-                blocks.push(Block {
-                    kind: BlockKind::Other,
-                    range,
-                    list_depth,
-                    marker: None,
-                });
+                sink.flush_inline();
+                sink.push(BlockKind::Other, range);
             }
         }
     }
-    flush_inline(&mut blocks, &mut loose_inline, &mut pending_marker, list_depth);
-    blocks
+    sink.flush_inline();
+    sink.blocks
 }
 
 fn extend(acc: &mut Option<Range<usize>>, range: &Range<usize>) {
@@ -349,6 +397,15 @@ fn guess_language(blocks: &[Block]) -> Language {
 }
 
 // ------------------------------------------------------------------------------- tree builder
+
+/// What the tree builder hands back.
+struct Built {
+    clauses: Vec<Clause>,
+    roots: Vec<ClauseIdx>,
+    loose: Vec<LooseText>,
+    title: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+}
 
 /// One open labelled clause inside the current heading clause.
 struct Open {
@@ -443,7 +500,6 @@ impl<'s> TreeBuilder<'s> {
                 return;
             }
         }
-        let is_article = matches!(class, HeadingClass::Article { .. });
         while let Some(&(top_level, top)) = self.headings.last() {
             let top_is_article = self.clauses[top].kind == ClauseKind::Article;
             if top_level >= level || top_is_article {
@@ -452,7 +508,6 @@ impl<'s> TreeBuilder<'s> {
                 break;
             }
         }
-        let _ = is_article;
         self.labels.clear();
         let parent = self.container();
         let (kind, number, heading, id_part, label, repealed) = match class {
@@ -566,7 +621,13 @@ impl<'s> TreeBuilder<'s> {
             };
             match label {
                 Some((label, skip)) => {
-                    let own = (piece.start + skip).min(piece.end)..piece.end;
+                    // A label alone on its line ("1." with its points below) keeps the label
+                    // as its span, so the line is accounted for.
+                    let own = if piece.start + skip >= piece.end {
+                        piece.clone()
+                    } else {
+                        piece.start + skip..piece.end
+                    };
                     self.add_labelled(label, own, piece, block.list_depth);
                 }
                 None => self.add_unlabelled(piece, block.list_depth),
@@ -617,7 +678,11 @@ impl<'s> TreeBuilder<'s> {
                 segment_label(self.language, label.style, &label.number),
             ),
         };
-        let own_text = fold_text(&self.source.text[own.clone()]);
+        let own_text = if own == whole && label_only(&self.source.text[own.clone()]) {
+            String::new()
+        } else {
+            fold_text(&self.source.text[own.clone()])
+        };
         let repealed = is_repealed_text(&own_text);
         let idx = self.push_clause(
             parent,
@@ -630,7 +695,6 @@ impl<'s> TreeBuilder<'s> {
             own,
             repealed,
         );
-        let _ = whole;
         self.labels.push(Open {
             style: label.style,
             clause: idx,
@@ -737,15 +801,7 @@ impl<'s> TreeBuilder<'s> {
         unique
     }
 
-    fn finish(
-        mut self,
-    ) -> (
-        Vec<Clause>,
-        Vec<ClauseIdx>,
-        Vec<LooseText>,
-        Option<String>,
-        Vec<Diagnostic>,
-    ) {
+    fn finish(mut self) -> Built {
         // Spans grow to cover descendants; children always follow their parent in the arena.
         for idx in (0..self.clauses.len()).rev() {
             let own_end = self.clauses[idx]
@@ -765,13 +821,13 @@ impl<'s> TreeBuilder<'s> {
             clause.span.end = end;
             clause.lines = self.source.line_range(&clause.span);
         }
-        (
-            self.clauses,
-            self.roots,
-            self.loose,
-            self.title,
-            self.diagnostics,
-        )
+        Built {
+            clauses: self.clauses,
+            roots: self.roots,
+            loose: self.loose,
+            title: self.title,
+            diagnostics: self.diagnostics,
+        }
     }
 }
 
@@ -810,6 +866,11 @@ fn split_at_label_lines(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
         pieces.push(piece_start..end);
     }
     pieces
+}
+
+/// True when `text` is nothing but a label ("1.", "a)").
+fn label_only(text: &str) -> bool {
+    body_label(text.trim()).is_some_and(|l| l.len >= text.trim().len())
 }
 
 fn trim_end_ws(text: &str, start: usize, end: usize) -> usize {

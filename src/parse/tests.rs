@@ -25,7 +25,8 @@ fn tree(markdown: &str) -> String {
         out.push_str(&format!(
             "loose {:?} @{}: {}\n",
             l.kind,
-            l.parent.map_or("-".to_string(), |p| bill.clauses[p].id.clone()),
+            l.parent
+                .map_or("-".to_string(), |p| bill.clauses[p].id.clone()),
             l.text
         ));
     }
@@ -201,7 +202,10 @@ fn spans_cover_children_and_lines_are_one_based() {
     let bill = parse_bill(Source::from_text("t.md", md)).unwrap();
     let art1 = &bill.clauses[bill.find_id("art1").unwrap()];
     assert_eq!(art1.lines, (1, 6));
-    assert_eq!(&md[art1.span.clone()], "## Article 1. T\n\n1. a\n\n2. b\n   1) c");
+    assert_eq!(
+        &md[art1.span.clone()],
+        "## Article 1. T\n\n1. a\n\n2. b\n   1) c"
+    );
     let sp = &bill.clauses[bill.find_id("art1.p2.sp1").unwrap()];
     assert_eq!(&md[sp.own_spans[0].clone()], "c");
 }

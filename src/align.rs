@@ -1,0 +1,1002 @@
+//! Align two clause trees: each old clause is paired with at most one new clause, and every pair
+//! is classified (unchanged, modified, renumbered, moved, moved+modified, removed, added, split,
+//! merged). Word-level redlines of the changed pairs come from `redline`; rendering is elsewhere.
+//!
+//! Passes, each near-linear (no stage compares every clause with every clause):
+//! 1. heading units (articles, §§): identical subtree text by hash, unique on both sides;
+//! 2. heading units left over: candidates from the same id and from an inverted index of rare
+//!    shared words, scored by bag-of-words similarity, assigned greedily best-first;
+//! 3. structural units (parts, chapters) by the votes of their matched articles, then by id;
+//! 4. children of every matched pair, within the pair: identical text, then scored candidates;
+//! 5. body clauses left over anywhere (a paragraph moved to another article): indexed similarity;
+//! 6. split and merged clauses next to a pair, then classification and redlines.
+
+use std::collections::HashMap;
+
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::model::{Bill, ClauseIdx};
+use crate::parse::id_number;
+use crate::redline::{word_diff, CompareOptions, Redline, RedlineConfig};
+use crate::tokens::{tokenize, TokenKind};
+
+/// Settings of one alignment.
+#[derive(Debug, Clone, Default)]
+pub struct AlignConfig {
+    pub compare: CompareOptions,
+    /// A clause that was only renumbered counts as unchanged.
+    pub ignore_numbering: bool,
+    pub redline: RedlineConfig,
+}
+
+/// What happened to a clause between the two versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    Unchanged,
+    Modified,
+    Renumbered,
+    Moved,
+    MovedModified,
+    Removed,
+    Added,
+    Split,
+    Merged,
+}
+
+impl ChangeKind {
+    pub const ALL: [ChangeKind; 9] = [
+        ChangeKind::Added,
+        ChangeKind::Removed,
+        ChangeKind::Modified,
+        ChangeKind::Renumbered,
+        ChangeKind::Moved,
+        ChangeKind::MovedModified,
+        ChangeKind::Split,
+        ChangeKind::Merged,
+        ChangeKind::Unchanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Unchanged => "unchanged",
+            ChangeKind::Modified => "modified",
+            ChangeKind::Renumbered => "renumbered",
+            ChangeKind::Moved => "moved",
+            ChangeKind::MovedModified => "moved-modified",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Added => "added",
+            ChangeKind::Split => "split",
+            ChangeKind::Merged => "merged",
+        }
+    }
+}
+
+/// How a pair was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchedBy {
+    /// The same text (with its sub-clauses) on both sides.
+    IdenticalText,
+    /// The same id (number) and enough shared text.
+    Id,
+    /// Similar text found through the word index.
+    Similarity,
+    /// Most of the unit's articles went to the same new unit.
+    Contents,
+    /// Left over in matched parents with the same number (a rewritten clause).
+    Number,
+}
+
+/// One row of the alignment: an old clause, a new clause, or both.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    pub old: Option<ClauseIdx>,
+    pub new: Option<ClauseIdx>,
+    pub kind: ChangeKind,
+    pub matched_by: Option<MatchedBy>,
+    /// Word similarity of the clause's own text, 0..=1 (1 for identical text).
+    pub similarity: f32,
+    /// The number changed (shown as "Article 4 → Article 5").
+    pub renumbered: bool,
+    /// The clause has a new parent or a new place among its siblings.
+    pub moved: bool,
+    /// Further new clauses the old one was split into, or old ones merged into the new one.
+    pub split_into: Vec<ClauseIdx>,
+    pub merged_from: Vec<ClauseIdx>,
+    /// Word diff of the own text, for pairs whose text changed.
+    pub redline: Option<Redline>,
+}
+
+/// The hand-off from alignment to rendering.
+#[derive(Debug, Clone)]
+pub struct Alignment {
+    /// Rows in reading order of the new version (removed clauses where they stood).
+    pub pairs: Vec<Pair>,
+    pub old_to_new: Vec<Option<ClauseIdx>>,
+    pub new_to_old: Vec<Option<ClauseIdx>>,
+}
+
+impl Alignment {
+    /// The two texts a pair's redline compares: the own text of each side, joined in document
+    /// order with the other parts of a split or merge on their side (one line each).
+    pub fn pair_texts(pair: &Pair, old: &Bill, new: &Bill) -> (String, String) {
+        let side = |bill: &Bill, first: Option<ClauseIdx>, more: &[ClauseIdx]| {
+            let mut all: Vec<ClauseIdx> = first.into_iter().chain(more.iter().copied()).collect();
+            all.sort_unstable();
+            all.iter()
+                .map(|&i| bill.clauses[i].full_text())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        (
+            side(old, pair.old, &pair.merged_from),
+            side(new, pair.new, &pair.split_into),
+        )
+    }
+
+    /// True when no pair is anything but unchanged.
+    pub fn is_unchanged(&self) -> bool {
+        self.pairs.iter().all(|p| p.kind == ChangeKind::Unchanged)
+    }
+}
+
+// ------------------------------------------------------------------------------ fingerprints
+
+/// Words of one side, interned across both sides.
+struct Vocabulary {
+    ids: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(word.to_string(), id);
+        id
+    }
+}
+
+/// Per-clause data the passes compare: hashes of the own text and of the subtree, and the
+/// sorted bag of word ids of the own text (heading included).
+struct Prints {
+    own_hash: Vec<u64>,
+    tree_hash: Vec<u64>,
+    bags: Vec<Vec<u32>>,
+    /// Bag of the whole subtree, for heading units only (empty otherwise).
+    tree_bags: Vec<Vec<u32>>,
+}
+
+fn hash_text(text: &str, opts: &CompareOptions) -> u64 {
+    let mut h = Xxh3::new();
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        if opts.ignore_whitespace && c.is_whitespace() {
+            continue;
+        }
+        if opts.ignore_punctuation && !c.is_alphanumeric() && !c.is_whitespace() {
+            continue;
+        }
+        if opts.ignore_case {
+            for lc in c.to_lowercase() {
+                h.update(lc.encode_utf8(&mut buf).as_bytes());
+            }
+        } else {
+            h.update(c.encode_utf8(&mut buf).as_bytes());
+        }
+    }
+    h.digest()
+}
+
+fn fingerprints(bill: &Bill, vocab: &mut Vocabulary, opts: &CompareOptions) -> Prints {
+    let n = bill.clauses.len();
+    let mut own_hash = Vec::with_capacity(n);
+    let mut bags = Vec::with_capacity(n);
+    let mut lower = String::new();
+    for clause in &bill.clauses {
+        let full = clause.full_text();
+        own_hash.push(hash_text(&full, opts));
+        let mut bag: Vec<u32> = Vec::new();
+        for token in tokenize(&full) {
+            if matches!(token.kind, TokenKind::Word | TokenKind::Number) {
+                lower.clear();
+                lower.extend(token.text.chars().flat_map(char::to_lowercase));
+                bag.push(vocab.intern(&lower));
+            }
+        }
+        bag.sort_unstable();
+        bags.push(bag);
+    }
+    // Subtree hashes and bags, children first (they follow their parent in the arena).
+    let mut tree_hash = vec![0u64; n];
+    let mut tree_bags: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for idx in (0..n).rev() {
+        let clause = &bill.clauses[idx];
+        let mut h = Xxh3::new();
+        h.update(&own_hash[idx].to_le_bytes());
+        for &child in &clause.children {
+            h.update(&tree_hash[child].to_le_bytes());
+        }
+        tree_hash[idx] = h.digest();
+        if clause.kind.is_structural() || clause.heading.is_some() {
+            let mut bag = bags[idx].clone();
+            for child in bill.subtree(idx).skip(1) {
+                bag.extend_from_slice(&bags[child]);
+            }
+            bag.sort_unstable();
+            tree_bags[idx] = bag;
+        }
+    }
+    Prints {
+        own_hash,
+        tree_hash,
+        bags,
+        tree_bags,
+    }
+}
+
+/// Dice coefficient of two sorted bags (multisets) of word ids.
+fn dice(a: &[u32], b: &[u32]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * common) as f32 / (a.len() + b.len()) as f32
+}
+
+/// How much of `part` is contained in `whole` (multiset containment).
+fn containment(part: &[u32], whole: &[u32]) -> f32 {
+    if part.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < part.len() && j < whole.len() {
+        match part[i].cmp(&whole[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common as f32 / part.len() as f32
+}
+
+// ----------------------------------------------------------------------------------- matcher
+
+struct Matcher<'a> {
+    old: &'a Bill,
+    new: &'a Bill,
+    old_prints: Prints,
+    new_prints: Prints,
+    old_to_new: Vec<Option<ClauseIdx>>,
+    new_to_old: Vec<Option<ClauseIdx>>,
+    matched_by: Vec<Option<MatchedBy>>,
+}
+
+/// A scored candidate pair.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    score: f32,
+    old: ClauseIdx,
+    new: ClauseIdx,
+    by: MatchedBy,
+}
+
+/// Words shared by more clauses than this are not used to find candidates.
+const MAX_POSTING: usize = 64;
+/// Rarest words of a clause looked up in the index.
+const PROBE_WORDS: usize = 12;
+/// Candidates per clause scored after the index lookup.
+const MAX_CANDIDATES: usize = 12;
+/// Lowest similarity at which two heading units (articles) are paired.
+const UNIT_THRESHOLD: f32 = 0.5;
+/// Lowest similarity for body clauses within matched parents.
+const CHILD_THRESHOLD: f32 = 0.5;
+/// Lowest similarity for body clauses paired across the whole bill (moved between articles).
+const GLOBAL_THRESHOLD: f32 = 0.7;
+/// Sets at most this large (old × new) are compared pair by pair.
+const ALL_PAIRS_LIMIT: usize = 4096;
+
+impl<'a> Matcher<'a> {
+    /// Articles (and §§) are the units matched across the whole bill.
+    fn is_unit(bill: &Bill, idx: ClauseIdx) -> bool {
+        bill.clauses[idx].kind == crate::model::ClauseKind::Article
+    }
+
+    fn pair(&mut self, old: ClauseIdx, new: ClauseIdx, by: MatchedBy) {
+        self.old_to_new[old] = Some(new);
+        self.new_to_old[new] = Some(old);
+        self.matched_by[old] = Some(by);
+    }
+
+    /// Pairs clauses whose subtree text is identical and unique on both sides.
+    fn match_identical(&mut self, old_set: &[ClauseIdx], new_set: &[ClauseIdx]) {
+        let mut new_by_hash: HashMap<u64, (usize, ClauseIdx)> = HashMap::new();
+        for &n in new_set {
+            if self.new_to_old[n].is_none() {
+                let e = new_by_hash
+                    .entry(self.new_prints.tree_hash[n])
+                    .or_insert((0, n));
+                e.0 += 1;
+            }
+        }
+        let mut old_count: HashMap<u64, usize> = HashMap::new();
+        for &o in old_set {
+            if self.old_to_new[o].is_none() {
+                *old_count.entry(self.old_prints.tree_hash[o]).or_insert(0) += 1;
+            }
+        }
+        for &o in old_set {
+            if self.old_to_new[o].is_some() {
+                continue;
+            }
+            let h = self.old_prints.tree_hash[o];
+            if old_count.get(&h) != Some(&1) {
+                continue;
+            }
+            if let Some(&(1, n)) = new_by_hash.get(&h) {
+                if self.new_to_old[n].is_none() {
+                    self.pair(o, n, MatchedBy::IdenticalText);
+                }
+            }
+        }
+    }
+
+    fn old_bag(&self, idx: ClauseIdx, unit: bool) -> &[u32] {
+        if unit && !self.old_prints.tree_bags[idx].is_empty() {
+            &self.old_prints.tree_bags[idx]
+        } else {
+            &self.old_prints.bags[idx]
+        }
+    }
+
+    fn new_bag(&self, idx: ClauseIdx, unit: bool) -> &[u32] {
+        if unit && !self.new_prints.tree_bags[idx].is_empty() {
+            &self.new_prints.tree_bags[idx]
+        } else {
+            &self.new_prints.bags[idx]
+        }
+    }
+
+    /// Scores a candidate: word similarity, plus a little for the same number and for parents
+    /// that are paired with each other.
+    fn score(&self, o: ClauseIdx, n: ClauseIdx, unit: bool) -> (f32, MatchedBy) {
+        let oc = &self.old.clauses[o];
+        let nc = &self.new.clauses[n];
+        let mut sim = dice(self.old_bag(o, unit), self.new_bag(n, unit));
+        if unit {
+            // Units compare their whole text; a reworded heading with the same body still pairs.
+            let own = dice(&self.old_prints.bags[o], &self.new_prints.bags[n]);
+            sim = 0.8 * sim + 0.2 * own;
+        }
+        let same_number = match (&oc.number, &nc.number) {
+            (Some(a), Some(b)) => id_number(a) == id_number(b),
+            (None, None) => true,
+            _ => false,
+        };
+        let parents_paired = match (oc.parent, nc.parent) {
+            (Some(op), Some(np)) => self.old_to_new[op] == Some(np),
+            (None, None) => true,
+            _ => false,
+        };
+        let mut score = sim;
+        if same_number {
+            score += 0.05;
+        }
+        if parents_paired {
+            score += 0.05;
+        }
+        let by = if same_number && parents_paired {
+            MatchedBy::Id
+        } else {
+            MatchedBy::Similarity
+        };
+        (score, by)
+    }
+
+    /// Finds candidates for every unpaired old clause among the unpaired new ones: all pairs when
+    /// the sets are small, else the same number plus an inverted index of rare words. Pairs the
+    /// best-scoring candidates first.
+    fn match_similar(
+        &mut self,
+        old_set: &[ClauseIdx],
+        new_set: &[ClauseIdx],
+        unit: bool,
+        threshold: f32,
+    ) {
+        let old_free: Vec<ClauseIdx> = old_set
+            .iter()
+            .copied()
+            .filter(|&o| self.old_to_new[o].is_none())
+            .collect();
+        let new_free: Vec<ClauseIdx> = new_set
+            .iter()
+            .copied()
+            .filter(|&n| self.new_to_old[n].is_none())
+            .collect();
+        if old_free.is_empty() || new_free.is_empty() {
+            return;
+        }
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let push = |this: &Self, o: ClauseIdx, n: ClauseIdx, out: &mut Vec<Candidate>| {
+            let (score, by) = this.score(o, n, unit);
+            if score >= threshold {
+                out.push(Candidate {
+                    score,
+                    old: o,
+                    new: n,
+                    by,
+                });
+            }
+        };
+        if old_free.len() * new_free.len() <= ALL_PAIRS_LIMIT {
+            for &o in &old_free {
+                for &n in &new_free {
+                    push(self, o, n, &mut candidates);
+                }
+            }
+        } else {
+            // Inverted index over the new side's words.
+            let mut postings: HashMap<u32, Vec<ClauseIdx>> = HashMap::new();
+            for &n in &new_free {
+                let bag = self.new_bag(n, unit);
+                let mut prev = None;
+                for &w in bag {
+                    if prev == Some(w) {
+                        continue;
+                    }
+                    prev = Some(w);
+                    postings.entry(w).or_default().push(n);
+                }
+            }
+            let mut by_number: HashMap<String, Vec<ClauseIdx>> = HashMap::new();
+            for &n in &new_free {
+                if let Some(num) = &self.new.clauses[n].number {
+                    by_number.entry(id_number(num)).or_default().push(n);
+                }
+            }
+            let mut counts: HashMap<ClauseIdx, usize> = HashMap::new();
+            for &o in &old_free {
+                counts.clear();
+                let bag = self.old_bag(o, unit);
+                let mut words: Vec<(usize, u32)> = Vec::new();
+                let mut prev = None;
+                for &w in bag {
+                    if prev == Some(w) {
+                        continue;
+                    }
+                    prev = Some(w);
+                    if let Some(list) = postings.get(&w) {
+                        if list.len() <= MAX_POSTING {
+                            words.push((list.len(), w));
+                        }
+                    }
+                }
+                words.sort_unstable();
+                for &(_, w) in words.iter().take(PROBE_WORDS) {
+                    for &n in &postings[&w] {
+                        *counts.entry(n).or_insert(0) += 1;
+                    }
+                }
+                let mut ranked: Vec<(usize, ClauseIdx)> =
+                    counts.iter().map(|(&n, &c)| (c, n)).collect();
+                ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                let mut seen: Vec<ClauseIdx> = ranked
+                    .iter()
+                    .take(MAX_CANDIDATES)
+                    .map(|&(_, n)| n)
+                    .collect();
+                if let Some(num) = &self.old.clauses[o].number {
+                    if let Some(list) = by_number.get(&id_number(num)) {
+                        seen.extend(list.iter().take(MAX_CANDIDATES));
+                    }
+                }
+                seen.sort_unstable();
+                seen.dedup();
+                for n in seen {
+                    push(self, o, n, &mut candidates);
+                }
+            }
+        }
+        candidates.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.old.cmp(&b.old))
+                .then(a.new.cmp(&b.new))
+        });
+        for c in candidates {
+            if self.old_to_new[c.old].is_none() && self.new_to_old[c.new].is_none() {
+                self.pair(c.old, c.new, c.by);
+            }
+        }
+    }
+
+    /// Structural units follow their articles: an old chapter pairs with the new chapter that
+    /// received most of its matched articles, else with the one of the same id.
+    fn match_structural(&mut self) {
+        let old_units: Vec<ClauseIdx> = (0..self.old.clauses.len())
+            .filter(|&i| self.old.clauses[i].kind.is_structural())
+            .collect();
+        let mut votes: Vec<(usize, ClauseIdx, ClauseIdx)> = Vec::new();
+        for &o in &old_units {
+            let mut tally: HashMap<ClauseIdx, usize> = HashMap::new();
+            let mut total = 0;
+            for d in self.old.subtree(o).skip(1) {
+                if self.old.clauses[d].kind.is_structural() {
+                    continue;
+                }
+                if self.old.clauses[d].kind != crate::model::ClauseKind::Article {
+                    continue;
+                }
+                total += 1;
+                if let Some(n) = self.old_to_new[d] {
+                    // The nearest structural ancestor of the new article at the same depth.
+                    let mut cur = self.new.clauses[n].parent;
+                    while let Some(p) = cur {
+                        if self.new.clauses[p].kind.is_structural()
+                            && self.new.clauses[p].depth == self.old.clauses[o].depth
+                        {
+                            *tally.entry(p).or_insert(0) += 1;
+                            break;
+                        }
+                        cur = self.new.clauses[p].parent;
+                    }
+                }
+            }
+            if let Some((&n, &count)) = tally.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            {
+                if count * 2 > total {
+                    votes.push((count, o, n));
+                }
+            }
+        }
+        votes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, o, n) in votes {
+            if self.old_to_new[o].is_none() && self.new_to_old[n].is_none() {
+                self.pair(o, n, MatchedBy::Contents);
+            }
+        }
+        let new_by_id: HashMap<&str, ClauseIdx> = (0..self.new.clauses.len())
+            .filter(|&i| self.new.clauses[i].kind.is_structural())
+            .map(|i| (self.new.clauses[i].id.as_str(), i))
+            .collect();
+        for &o in &old_units {
+            if self.old_to_new[o].is_some() {
+                continue;
+            }
+            if let Some(&n) = new_by_id.get(self.old.clauses[o].id.as_str()) {
+                if self.new_to_old[n].is_none() {
+                    self.pair(o, n, MatchedBy::Id);
+                }
+            }
+        }
+    }
+
+    /// Aligns the children of every paired clause, top-down.
+    fn match_children(&mut self) {
+        // Paired parents are visited in old document order; pairs made here are visited later
+        // in the same loop because children come after their parents.
+        for o in 0..self.old.clauses.len() {
+            let Some(n) = self.old_to_new[o] else {
+                continue;
+            };
+            let old_children: Vec<ClauseIdx> = self.old.clauses[o]
+                .children
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    !Self::is_unit(self.old, c) && !self.old.clauses[c].kind.is_structural()
+                })
+                .collect();
+            let new_children: Vec<ClauseIdx> = self.new.clauses[n]
+                .children
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    !Self::is_unit(self.new, c) && !self.new.clauses[c].kind.is_structural()
+                })
+                .collect();
+            if old_children.is_empty() || new_children.is_empty() {
+                continue;
+            }
+            self.match_identical(&old_children, &new_children);
+            self.match_similar(&old_children, &new_children, false, CHILD_THRESHOLD);
+            // A clause rewritten beyond recognition keeps its place: same number, same parent.
+            let free_new: HashMap<String, ClauseIdx> = new_children
+                .iter()
+                .filter(|&&c| self.new_to_old[c].is_none())
+                .filter_map(|&c| {
+                    self.new.clauses[c]
+                        .number
+                        .as_ref()
+                        .map(|num| (id_number(num), c))
+                })
+                .collect();
+            for &oc in &old_children {
+                if self.old_to_new[oc].is_some() {
+                    continue;
+                }
+                let Some(num) = &self.old.clauses[oc].number else {
+                    continue;
+                };
+                if let Some(&nc) = free_new.get(&id_number(num)) {
+                    if self.new_to_old[nc].is_none()
+                        && self.old.clauses[oc].kind == self.new.clauses[nc].kind
+                    {
+                        self.pair(oc, nc, MatchedBy::Number);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Aligns two versions of a bill.
+pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
+    let mut vocab = Vocabulary {
+        ids: HashMap::new(),
+    };
+    let old_prints = fingerprints(old, &mut vocab, &config.compare);
+    let new_prints = fingerprints(new, &mut vocab, &config.compare);
+    let mut m = Matcher {
+        old,
+        new,
+        old_prints,
+        new_prints,
+        old_to_new: vec![None; old.clauses.len()],
+        new_to_old: vec![None; new.clauses.len()],
+        matched_by: vec![None; old.clauses.len()],
+    };
+    let old_units: Vec<ClauseIdx> = (0..old.clauses.len())
+        .filter(|&i| Matcher::is_unit(old, i))
+        .collect();
+    let new_units: Vec<ClauseIdx> = (0..new.clauses.len())
+        .filter(|&i| Matcher::is_unit(new, i))
+        .collect();
+    m.match_identical(&old_units, &new_units);
+    m.match_similar(&old_units, &new_units, true, UNIT_THRESHOLD);
+    m.match_structural();
+    // Top-level body clauses (bills without headings) align like children of a common root.
+    let old_roots: Vec<ClauseIdx> = old
+        .roots
+        .iter()
+        .copied()
+        .filter(|&r| !old.clauses[r].kind.is_structural() && !Matcher::is_unit(old, r))
+        .collect();
+    let new_roots: Vec<ClauseIdx> = new
+        .roots
+        .iter()
+        .copied()
+        .filter(|&r| !new.clauses[r].kind.is_structural() && !Matcher::is_unit(new, r))
+        .collect();
+    m.match_identical(&old_roots, &new_roots);
+    m.match_similar(&old_roots, &new_roots, false, CHILD_THRESHOLD);
+    m.match_children();
+    // Body clauses moved between articles.
+    let old_body: Vec<ClauseIdx> = (0..old.clauses.len())
+        .filter(|&i| {
+            m.old_to_new[i].is_none()
+                && !old.clauses[i].kind.is_structural()
+                && !Matcher::is_unit(old, i)
+        })
+        .collect();
+    let new_body: Vec<ClauseIdx> = (0..new.clauses.len())
+        .filter(|&i| {
+            m.new_to_old[i].is_none()
+                && !new.clauses[i].kind.is_structural()
+                && !Matcher::is_unit(new, i)
+        })
+        .collect();
+    m.match_identical(&old_body, &new_body);
+    m.match_similar(&old_body, &new_body, false, GLOBAL_THRESHOLD);
+    m.match_children();
+    build_alignment(m, config)
+}
+
+// ------------------------------------------------------------------------------ classification
+
+fn build_alignment(m: Matcher<'_>, config: &AlignConfig) -> Alignment {
+    let old = m.old;
+    let new = m.new;
+    let moved_in_order = order_moves(&m);
+    let mut pairs: Vec<Pair> = Vec::new();
+    for (o, n) in m.old_to_new.iter().enumerate() {
+        let Some(n) = *n else { continue };
+        let oc = &old.clauses[o];
+        let nc = &new.clauses[n];
+        let text_changed = m.old_prints.own_hash[o] != m.new_prints.own_hash[n];
+        let renumbered = match (&oc.number, &nc.number) {
+            (Some(a), Some(b)) => id_number(a) != id_number(b),
+            (None, None) => false,
+            _ => true,
+        };
+        let parent_moved = match (oc.parent, nc.parent) {
+            (Some(op), Some(np)) => m.old_to_new[op] != Some(np),
+            (None, None) => false,
+            _ => true,
+        };
+        let moved = parent_moved || moved_in_order[o];
+        let (redline, similarity) = if text_changed {
+            let r = word_diff(&oc.full_text(), &nc.full_text(), &config.redline);
+            let s = r.similarity;
+            (Some(r), s)
+        } else {
+            (None, 1.0)
+        };
+        let kind = match (text_changed, moved, renumbered && !config.ignore_numbering) {
+            (true, true, _) => ChangeKind::MovedModified,
+            (true, false, _) => ChangeKind::Modified,
+            (false, true, _) => ChangeKind::Moved,
+            (false, false, true) => ChangeKind::Renumbered,
+            (false, false, false) => ChangeKind::Unchanged,
+        };
+        pairs.push(Pair {
+            old: Some(o),
+            new: Some(n),
+            kind,
+            matched_by: m.matched_by[o],
+            similarity,
+            renumbered,
+            moved,
+            split_into: Vec::new(),
+            merged_from: Vec::new(),
+            redline,
+        });
+    }
+    for (o, n) in m.old_to_new.iter().enumerate() {
+        if n.is_none() {
+            pairs.push(Pair {
+                old: Some(o),
+                new: None,
+                kind: ChangeKind::Removed,
+                matched_by: None,
+                similarity: 0.0,
+                renumbered: false,
+                moved: false,
+                split_into: Vec::new(),
+                merged_from: Vec::new(),
+                redline: None,
+            });
+        }
+    }
+    for (n, o) in m.new_to_old.iter().enumerate() {
+        if o.is_none() {
+            pairs.push(Pair {
+                old: None,
+                new: Some(n),
+                kind: ChangeKind::Added,
+                matched_by: None,
+                similarity: 0.0,
+                renumbered: false,
+                moved: false,
+                split_into: Vec::new(),
+                merged_from: Vec::new(),
+                redline: None,
+            });
+        }
+    }
+    let mut old_to_new = m.old_to_new.clone();
+    let mut new_to_old = m.new_to_old.clone();
+    detect_splits_and_merges(&m, &mut pairs, (&mut old_to_new, &mut new_to_old), config);
+    // Reading order: new document order; a removed clause right after the new position of the
+    // nearest paired clause before it in the old document.
+    let mut anchor = vec![-1i64; old.clauses.len()];
+    let mut last: i64 = -1;
+    for (o, slot) in anchor.iter_mut().enumerate() {
+        if let Some(n) = m.old_to_new[o] {
+            last = n as i64;
+        }
+        *slot = last;
+    }
+    pairs.sort_by_key(|p| match (p.old, p.new) {
+        (_, Some(n)) => (n as i64, 0usize, 0usize),
+        (Some(o), None) => (anchor[o], 1, o),
+        (None, None) => (i64::MAX, 2, 0),
+    });
+    Alignment {
+        pairs,
+        old_to_new,
+        new_to_old,
+    }
+}
+
+/// Marks paired clauses that changed place among siblings that stayed with the same parent:
+/// those outside the longest increasing run of old positions in new order.
+fn order_moves(m: &Matcher<'_>) -> Vec<bool> {
+    let mut moved = vec![false; m.old.clauses.len()];
+    let mut groups: Vec<Vec<ClauseIdx>> = vec![m.new.roots.clone()];
+    groups.extend(m.new.clauses.iter().map(|c| c.children.clone()));
+    for siblings in groups {
+        // Old indices (document order) of new siblings that came from one old parent.
+        let mut by_parent: HashMap<Option<ClauseIdx>, Vec<ClauseIdx>> = HashMap::new();
+        for &n in &siblings {
+            if let Some(o) = m.new_to_old[n] {
+                by_parent
+                    .entry(m.old.clauses[o].parent)
+                    .or_default()
+                    .push(o);
+            }
+        }
+        for (_, seq) in by_parent {
+            if seq.len() < 2 {
+                continue;
+            }
+            let keep = longest_increasing(&seq);
+            for (i, &o) in seq.iter().enumerate() {
+                if !keep[i] {
+                    moved[o] = true;
+                }
+            }
+        }
+    }
+    moved
+}
+
+/// Which elements belong to one longest strictly increasing subsequence (O(n log n)).
+fn longest_increasing(seq: &[usize]) -> Vec<bool> {
+    let mut tails: Vec<usize> = Vec::new(); // indices into seq
+    let mut prev: Vec<Option<usize>> = vec![None; seq.len()];
+    for i in 0..seq.len() {
+        let pos = tails.partition_point(|&t| seq[t] < seq[i]);
+        if pos > 0 {
+            prev[i] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut keep = vec![false; seq.len()];
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        keep[i] = true;
+        cur = prev[i];
+    }
+    keep
+}
+
+/// Neighbours of `idx` (up to three on each side, stopping at the first that does not qualify)
+/// whose words are contained in `target` and that, joined to `own`, cover it. Returns them in
+/// document order.
+fn absorb_neighbours(
+    bill: &Bill,
+    idx: ClauseIdx,
+    bags: &[Vec<u32>],
+    target: &[u32],
+    own: &[u32],
+    free: impl Fn(ClauseIdx) -> bool,
+) -> Option<Vec<ClauseIdx>> {
+    const COVER: f32 = 0.85;
+    let siblings = match bill.clauses[idx].parent {
+        Some(p) => &bill.clauses[p].children,
+        None => &bill.roots,
+    };
+    let pos = siblings.iter().position(|&s| s == idx)?;
+    let before = siblings[..pos].iter().rev().copied().take(3);
+    let after = siblings[pos + 1..].iter().copied().take(3);
+    let mut bag = own.to_vec();
+    let mut parts = Vec::new();
+    for side in [before.collect::<Vec<_>>(), after.collect::<Vec<_>>()] {
+        for s in side {
+            if !free(s) || containment(&bags[s], target) < COVER {
+                break;
+            }
+            parts.push(s);
+            bag.extend_from_slice(&bags[s]);
+            bag.sort_unstable();
+            if dice(target, &bag) >= COVER {
+                parts.sort_unstable();
+                return Some(parts);
+            }
+        }
+    }
+    None
+}
+
+/// A modified pair whose old text is the new text plus an added neighbour's text is a split;
+/// the mirror case is a merge. The added or removed neighbours are folded into the pair.
+/// `maps` are the old→new and new→old maps, updated so that every part of a split or merge
+/// points at the clause on the other side.
+fn detect_splits_and_merges(
+    m: &Matcher<'_>,
+    pairs: &mut Vec<Pair>,
+    maps: (&mut [Option<ClauseIdx>], &mut [Option<ClauseIdx>]),
+    config: &AlignConfig,
+) {
+    let added: std::collections::HashSet<ClauseIdx> = pairs
+        .iter()
+        .filter(|p| p.kind == ChangeKind::Added)
+        .filter_map(|p| p.new)
+        .collect();
+    let removed: std::collections::HashSet<ClauseIdx> = pairs
+        .iter()
+        .filter(|p| p.kind == ChangeKind::Removed)
+        .filter_map(|p| p.old)
+        .collect();
+    let mut absorbed_new: Vec<ClauseIdx> = Vec::new();
+    let mut absorbed_old: Vec<ClauseIdx> = Vec::new();
+    for pair in pairs.iter_mut() {
+        let (Some(o), Some(n)) = (pair.old, pair.new) else {
+            continue;
+        };
+        if !matches!(pair.kind, ChangeKind::Modified | ChangeKind::MovedModified) {
+            continue;
+        }
+        let old_bag = &m.old_prints.bags[o];
+        let new_bag = &m.new_prints.bags[n];
+        // Split: added new siblings right before or after the new clause whose words come from
+        // the old text, until together they cover it.
+        if let Some(parts) =
+            absorb_neighbours(m.new, n, &m.new_prints.bags, old_bag, new_bag, |s| {
+                added.contains(&s) && !absorbed_new.contains(&s)
+            })
+        {
+            absorbed_new.extend(&parts);
+            // The first part in document order heads the row; all parts map to the old clause.
+            let mut all = parts;
+            all.push(n);
+            all.sort_unstable();
+            for &p in &all {
+                maps.1[p] = Some(o);
+            }
+            maps.0[o] = Some(all[0]);
+            pair.new = Some(all[0]);
+            pair.kind = ChangeKind::Split;
+            pair.split_into = all[1..].to_vec();
+            continue;
+        }
+        if let Some(parts) =
+            absorb_neighbours(m.old, o, &m.old_prints.bags, new_bag, old_bag, |s| {
+                removed.contains(&s) && !absorbed_old.contains(&s)
+            })
+        {
+            absorbed_old.extend(&parts);
+            let mut all = parts;
+            all.push(o);
+            all.sort_unstable();
+            for &p in &all {
+                maps.0[p] = Some(n);
+            }
+            maps.1[n] = Some(all[0]);
+            pair.old = Some(all[0]);
+            pair.kind = ChangeKind::Merged;
+            pair.merged_from = all[1..].to_vec();
+        }
+    }
+    if absorbed_new.is_empty() && absorbed_old.is_empty() {
+        return;
+    }
+    pairs.retain(|p| {
+        !(p.kind == ChangeKind::Added && p.new.is_some_and(|n| absorbed_new.contains(&n))
+            || p.kind == ChangeKind::Removed && p.old.is_some_and(|o| absorbed_old.contains(&o)))
+    });
+    // The redline of a split compares the old text with all the new parts (and vice versa).
+    for pair in pairs.iter_mut() {
+        if matches!(pair.kind, ChangeKind::Split | ChangeKind::Merged) {
+            let (old_text, new_text) = Alignment::pair_texts(pair, m.old, m.new);
+            let r = word_diff(&old_text, &new_text, &config.redline);
+            pair.similarity = r.similarity;
+            pair.redline = Some(r);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

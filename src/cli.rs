@@ -1,0 +1,173 @@
+//! Command-line flags (clap derive) and their conversion to the clap-free `Config` types.
+//! Only this module knows clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{ColorChoice, CommonConfig, DiffConfig, OutlineConfig, OutputFormat};
+use crate::redline::CompareOptions;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  no differences (diff) / success
+  1  differences found (diff)
+  2  trouble: a file could not be read or parsed, or bad arguments";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "billdiff",
+    version,
+    about = "Diff bills clause by clause: renumbered, moved and reworded provisions, with a word-level redline",
+    after_help = EXIT_CODES,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the clause tree the parser read from one bill version
+    Outline(OutlineArgs),
+    /// Compare two versions of a bill clause by clause
+    #[command(after_help = EXIT_CODES)]
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// When to use colour: auto follows the terminal and NO_COLOR / CLICOLOR_FORCE
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    pub color: ColorArg,
+    /// Output width in columns (default: the terminal's, or 100 when not a terminal)
+    #[arg(long, global = true)]
+    pub width: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct OutlineArgs {
+    /// The bill version (Markdown)
+    pub bill: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Show clauses down to this depth only (0 = top level)
+    #[arg(long)]
+    pub depth: Option<usize>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older version (Markdown)
+    pub old: PathBuf,
+    /// The newer version (Markdown)
+    pub new: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Also show unchanged clauses
+    #[arg(long)]
+    pub context: bool,
+    /// Show old and new text in two columns
+    #[arg(long)]
+    pub side_by_side: bool,
+    /// Print the summary tables only
+    #[arg(long)]
+    pub stat: bool,
+    /// Restrict the diff to one clause and its sub-clauses (id or citation, e.g. art5 or "Article 5")
+    #[arg(long, value_name = "CLAUSE")]
+    pub only: Option<String>,
+    /// Treat upper and lower case as equal
+    #[arg(long)]
+    pub ignore_case: bool,
+    /// Treat differences in white space as equal
+    #[arg(long)]
+    pub ignore_whitespace: bool,
+    /// Treat differences in punctuation as equal
+    #[arg(long)]
+    pub ignore_punctuation: bool,
+    /// Report a clause that was only renumbered as unchanged
+    #[arg(long)]
+    pub ignore_numbering: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl CommonArgs {
+    pub fn to_config(&self) -> CommonConfig {
+        CommonConfig {
+            color: match self.color {
+                ColorArg::Auto => ColorChoice::Auto,
+                ColorArg::Always => ColorChoice::Always,
+                ColorArg::Never => ColorChoice::Never,
+            },
+            width: self.width,
+        }
+    }
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => OutputFormat::Text,
+            FormatArg::Json => OutputFormat::Json,
+        }
+    }
+}
+
+impl OutlineArgs {
+    pub fn to_config(&self) -> OutlineConfig {
+        OutlineConfig {
+            common: self.common.to_config(),
+            format: self.format.into(),
+            depth: self.depth,
+        }
+    }
+}
+
+impl DiffArgs {
+    pub fn to_config(&self) -> DiffConfig {
+        DiffConfig {
+            common: self.common.to_config(),
+            format: self.format.into(),
+            context: self.context,
+            side_by_side: self.side_by_side,
+            stat: self.stat,
+            only: self.only.clone(),
+            compare: CompareOptions {
+                ignore_case: self.ignore_case,
+                ignore_whitespace: self.ignore_whitespace,
+                ignore_punctuation: self.ignore_punctuation,
+            },
+            ignore_numbering: self.ignore_numbering,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,66 @@
+//! Where output goes: standard output through a writer for which a closed pipe is not an error
+//! (`billdiff diff a b | head -1`), and files written atomically (temp file, then rename) that
+//! never replace one of the inputs. The only module that writes.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes bytes to standard output. A reader that went away (`EPIPE`) ends output quietly.
+pub fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    match lock.write_all(bytes).and_then(|_| lock.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// True when standard output is a terminal.
+pub fn stdout_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    io::stdout().is_terminal()
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
+/// failure never leaves half a file; refuses to write over any of `inputs`.
+pub fn write_file_atomic(path: &Path, bytes: &[u8], inputs: &[&Path]) -> anyhow::Result<()> {
+    use anyhow::{bail, Context};
+    for input in inputs {
+        if same_file(path, input) {
+            bail!(
+                "{}: refusing to overwrite an input file, choose another output path",
+                path.display()
+            );
+        }
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "{}: output directory {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let tmp = dir.join(format!(".{name}.billdiff-{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .with_context(|| format!("{}: cannot write output", path.display()));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}

@@ -1,0 +1,165 @@
+//! The binary as a user meets it: exit codes, one-line errors naming the file, no panics.
+
+use std::path::Path;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+/// A hermetic `billdiff` command: no colour or width from the environment.
+pub fn billdiff() -> assert_cmd::Command {
+    let mut cmd = cargo_bin_cmd!("billdiff");
+    for var in [
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "COLUMNS",
+        "TERM",
+        "PAGER",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("RUST_BACKTRACE", "1");
+    cmd
+}
+
+/// Runs `billdiff ARGS` and returns (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = billdiff().args(args).output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Asserts a bad input gives one line on stderr, starting with the message, exit 2, no panic.
+fn assert_bad_input(args: &[&str], expect_start: &str) {
+    let (code, stdout, stderr) = run(args);
+    assert_eq!(code, 2, "exit code for {args:?}; stderr: {stderr}");
+    assert!(stdout.is_empty(), "nothing on stdout: {stdout}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.starts_with(expect_start),
+        "stderr {stderr:?} should start with {expect_start:?}"
+    );
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn unreadable_inputs_give_one_line_naming_the_file_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let missing = d.join("missing.md").to_string_lossy().into_owned();
+    assert_bad_input(
+        &["outline", &missing],
+        &format!("billdiff: {missing}: cannot read file: no such file"),
+    );
+    let dir_path = d.to_string_lossy().into_owned();
+    assert_bad_input(
+        &["outline", &dir_path],
+        &format!("billdiff: {dir_path}: is a directory"),
+    );
+    let empty = write(d, "empty.md", b"");
+    assert_bad_input(
+        &["outline", &empty],
+        &format!("billdiff: {empty}: file is empty"),
+    );
+    let binary = write(d, "bin.md", b"\x7fELF\x02\x01\x01\x00\x00\x00");
+    assert_bad_input(
+        &["outline", &binary],
+        &format!("billdiff: {binary}:1:8: binary file (NUL byte at byte offset 7)"),
+    );
+    let latin1 = write(d, "latin1.md", b"# Gesetz\n\n## \xa7 1 Titel\n");
+    assert_bad_input(
+        &["outline", &latin1],
+        &format!("billdiff: {latin1}:3:4: invalid UTF-8 at byte offset 13"),
+    );
+    let utf16 = write(d, "utf16.md", b"\xff\xfe#\x00 \x00T\x00");
+    assert_bad_input(
+        &["outline", &utf16],
+        &format!("billdiff: {utf16}: UTF-16 text"),
+    );
+    let bad_front = write(d, "front.md", b"---\ntitle: [unclosed\n---\n# T\n");
+    assert_bad_input(&["outline", &bad_front], &format!("billdiff: {bad_front}:"));
+    // Both sides of a diff are checked.
+    let good = write(d, "good.md", b"## Article 1. A\n\nText.\n");
+    assert_bad_input(
+        &["diff", &good, &empty],
+        &format!("billdiff: {empty}: file is empty"),
+    );
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let (code, _, stderr) = run(&["diff", "only-one.md"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, stderr) = run(&["outline", "x.md", "--format", "yaml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("possible values: text, json"), "{stderr}");
+}
+
+#[test]
+fn diff_exit_codes_follow_diff1() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let a = write(
+        d,
+        "a.md",
+        b"## Article 1. A\n\n1. Text one.\n\n2. Text two.\n",
+    );
+    let b = write(
+        d,
+        "b.md",
+        b"## Article 1. A\n\n1. Text one.\n\n2. Text two, changed.\n",
+    );
+    assert_eq!(run(&["diff", &a, &a]).0, 0);
+    let (code, stdout, _) = run(&["diff", &a, &b]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("Text two{+, changed+}."), "{stdout}");
+    let (code, stdout, _) = run(&["diff", &a, &b, "--only", "Article 1(1)"]);
+    assert_eq!(code, 0, "{stdout}");
+    let (code, _, stderr) = run(&["diff", &a, &b, "--only", "Article 9"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no clause with this id or citation"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut big = String::new();
+    for i in 1..3000 {
+        big.push_str(&format!(
+            "## Article {i}. T\n\n1. Text {i} of a long bill.\n\n"
+        ));
+    }
+    let a = write(d, "a.md", big.as_bytes());
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("billdiff"))
+        .args(["outline", &a])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe as `head -1` would.
+    {
+        use std::io::{BufRead, BufReader};
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
