@@ -11,14 +11,14 @@
 //! 5. body clauses left over anywhere (a paragraph moved to another article): indexed similarity;
 //! 6. split and merged clauses next to a pair, then classification and redlines.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::model::{Bill, ClauseIdx};
 use crate::parse::id_number;
 use crate::redline::{word_diff, CompareOptions, Redline, RedlineConfig};
-use crate::tokens::{tokenize, TokenKind};
+use crate::tokens::Tokens;
 
 /// Settings of one alignment.
 #[derive(Debug, Clone, Default)]
@@ -143,19 +143,15 @@ impl Alignment {
 
 // ------------------------------------------------------------------------------ fingerprints
 
-/// Words of one side, interned across both sides.
-struct Vocabulary {
-    ids: HashMap<String, u32>,
-}
-
-impl Vocabulary {
-    fn intern(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.ids.get(word) {
-            return id;
-        }
-        let id = self.ids.len() as u32;
-        self.ids.insert(word.to_string(), id);
-        id
+/// Word id: a hash of the lower-cased word, cut to 32 bits. A collision would only nudge a
+/// similarity score; no map of words is needed, so both sides are fingerprinted independently.
+fn word_id(word: &str, scratch: &mut String) -> u32 {
+    if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+        scratch.clear();
+        scratch.extend(word.chars().flat_map(char::to_lowercase));
+        xxhash_rust::xxh3::xxh3_64(scratch.as_bytes()) as u32
+    } else {
+        xxhash_rust::xxh3::xxh3_64(word.as_bytes()) as u32
     }
 }
 
@@ -170,6 +166,9 @@ struct Prints {
 }
 
 fn hash_text(text: &str, opts: &CompareOptions) -> u64 {
+    if !opts.ignore_case && !opts.ignore_whitespace && !opts.ignore_punctuation {
+        return xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+    }
     let mut h = Xxh3::new();
     let mut buf = [0u8; 4];
     for c in text.chars() {
@@ -190,28 +189,32 @@ fn hash_text(text: &str, opts: &CompareOptions) -> u64 {
     h.digest()
 }
 
-fn fingerprints(bill: &Bill, vocab: &mut Vocabulary, opts: &CompareOptions) -> Prints {
+fn fingerprints(bill: &Bill, opts: &CompareOptions) -> Prints {
     let n = bill.clauses.len();
     let mut own_hash = Vec::with_capacity(n);
     let mut bags = Vec::with_capacity(n);
-    let mut lower = String::new();
+    let mut scratch = String::new();
     for clause in &bill.clauses {
-        let full = clause.full_text();
-        own_hash.push(hash_text(&full, opts));
+        own_hash.push(match &clause.heading {
+            Some(_) => hash_text(&clause.full_text(), opts),
+            None => hash_text(&clause.text, opts),
+        });
         let mut bag: Vec<u32> = Vec::new();
-        for token in tokenize(&full) {
-            if matches!(token.kind, TokenKind::Word | TokenKind::Number) {
-                lower.clear();
-                lower.extend(token.text.chars().flat_map(char::to_lowercase));
-                bag.push(vocab.intern(&lower));
+        for part in [
+            clause.heading.as_deref().unwrap_or(""),
+            clause.text.as_str(),
+        ] {
+            for token in Tokens::new(part) {
+                if token.is_word() {
+                    bag.push(word_id(token.text, &mut scratch));
+                }
             }
         }
         bag.sort_unstable();
         bags.push(bag);
     }
-    // Subtree hashes and bags, children first (they follow their parent in the arena).
+    // Subtree hashes, children first (they follow their parent in the arena).
     let mut tree_hash = vec![0u64; n];
-    let mut tree_bags: Vec<Vec<u32>> = vec![Vec::new(); n];
     for idx in (0..n).rev() {
         let clause = &bill.clauses[idx];
         let mut h = Xxh3::new();
@@ -220,21 +223,69 @@ fn fingerprints(bill: &Bill, vocab: &mut Vocabulary, opts: &CompareOptions) -> P
             h.update(&tree_hash[child].to_le_bytes());
         }
         tree_hash[idx] = h.digest();
-        if clause.kind.is_structural() || clause.heading.is_some() {
-            let mut bag = bags[idx].clone();
-            for child in bill.subtree(idx).skip(1) {
-                bag.extend_from_slice(&bags[child]);
-            }
-            bag.sort_unstable();
-            tree_bags[idx] = bag;
-        }
     }
     Prints {
         own_hash,
         tree_hash,
         bags,
-        tree_bags,
+        tree_bags: vec![Vec::new(); n],
     }
+}
+
+impl Prints {
+    /// Fills the subtree bags of the given units (articles left over after the identical-text
+    /// pass; the others never need one).
+    fn fill_tree_bags(&mut self, bill: &Bill, units: impl Iterator<Item = ClauseIdx>) {
+        for idx in units {
+            let mut bag = Vec::new();
+            for i in bill.subtree(idx) {
+                bag.extend_from_slice(&self.bags[i]);
+            }
+            bag.sort_unstable();
+            self.tree_bags[idx] = bag;
+        }
+    }
+}
+
+/// The `SKETCH_SIZE` smallest hashes of the word trigrams of a clause (its subtree for units):
+/// a bottom-k MinHash sketch, so candidate pairs come from shared sketch values.
+fn sketch(bill: &Bill, idx: ClauseIdx, unit: bool) -> Vec<u32> {
+    let range = if unit {
+        bill.subtree(idx)
+    } else {
+        idx..idx + 1
+    };
+    let mut scratch = String::new();
+    let mut words: Vec<u32> = Vec::new();
+    for i in range {
+        let c = &bill.clauses[i];
+        for part in [c.heading.as_deref().unwrap_or(""), c.text.as_str()] {
+            words.extend(
+                Tokens::new(part)
+                    .filter(|t| t.is_word())
+                    .map(|t| word_id(t.text, &mut scratch)),
+            );
+        }
+    }
+    let mix = |x: u64| {
+        // splitmix64 finaliser: spreads the combined ids over all bits.
+        let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) as u32
+    };
+    let mut hashes: Vec<u32> = if words.len() < 3 {
+        words.iter().map(|&w| mix(u64::from(w))).collect()
+    } else {
+        words
+            .windows(3)
+            .map(|w| mix((u64::from(w[0]) << 42) ^ (u64::from(w[1]) << 21) ^ u64::from(w[2])))
+            .collect()
+    };
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes.truncate(SKETCH_SIZE);
+    hashes
 }
 
 /// Dice coefficient of two sorted bags (multisets) of word ids.
@@ -300,16 +351,19 @@ struct Candidate {
 
 /// Words shared by more clauses than this are not used to find candidates.
 const MAX_POSTING: usize = 64;
-/// Rarest words of a clause looked up in the index.
-const PROBE_WORDS: usize = 12;
+/// Size of a clause's bottom-k sketch of word trigrams.
+const SKETCH_SIZE: usize = 24;
 /// Candidates per clause scored after the index lookup.
 const MAX_CANDIDATES: usize = 12;
 /// Lowest similarity at which two heading units (articles) are paired.
-const UNIT_THRESHOLD: f32 = 0.5;
+const UNIT_THRESHOLD: f32 = 0.6;
 /// Lowest similarity for body clauses within matched parents.
 const CHILD_THRESHOLD: f32 = 0.5;
 /// Lowest similarity for body clauses paired across the whole bill (moved between articles).
-const GLOBAL_THRESHOLD: f32 = 0.7;
+const GLOBAL_THRESHOLD: f32 = 0.85;
+/// Clauses shorter than this many words are not paired across articles: short items
+/// ("3) the register;") recur everywhere and would pair by chance.
+const GLOBAL_MIN_WORDS: usize = 12;
 /// Sets at most this large (old × new) are compared pair by pair.
 const ALL_PAIRS_LIMIT: usize = 4096;
 
@@ -327,7 +381,7 @@ impl<'a> Matcher<'a> {
 
     /// Pairs clauses whose subtree text is identical and unique on both sides.
     fn match_identical(&mut self, old_set: &[ClauseIdx], new_set: &[ClauseIdx]) {
-        let mut new_by_hash: HashMap<u64, (usize, ClauseIdx)> = HashMap::new();
+        let mut new_by_hash: HashMap<u64, (usize, ClauseIdx)> = HashMap::default();
         for &n in new_set {
             if self.new_to_old[n].is_none() {
                 let e = new_by_hash
@@ -336,7 +390,7 @@ impl<'a> Matcher<'a> {
                 e.0 += 1;
             }
         }
-        let mut old_count: HashMap<u64, usize> = HashMap::new();
+        let mut old_count: HashMap<u64, usize> = HashMap::default();
         for &o in old_set {
             if self.old_to_new[o].is_none() {
                 *old_count.entry(self.old_prints.tree_hash[o]).or_insert(0) += 1;
@@ -452,46 +506,30 @@ impl<'a> Matcher<'a> {
                 }
             }
         } else {
-            // Inverted index over the new side's words.
-            let mut postings: HashMap<u32, Vec<ClauseIdx>> = HashMap::new();
+            // Inverted index over bottom-k sketches of word trigrams: near-identical texts
+            // share most sketch values, unrelated ones almost none, whatever the vocabulary.
+            let mut postings: HashMap<u32, Vec<ClauseIdx>> = HashMap::default();
             for &n in &new_free {
-                let bag = self.new_bag(n, unit);
-                let mut prev = None;
-                for &w in bag {
-                    if prev == Some(w) {
-                        continue;
-                    }
-                    prev = Some(w);
-                    postings.entry(w).or_default().push(n);
+                for v in sketch(self.new, n, unit) {
+                    postings.entry(v).or_default().push(n);
                 }
             }
-            let mut by_number: HashMap<String, Vec<ClauseIdx>> = HashMap::new();
+            let mut by_number: HashMap<String, Vec<ClauseIdx>> = HashMap::default();
             for &n in &new_free {
                 if let Some(num) = &self.new.clauses[n].number {
                     by_number.entry(id_number(num)).or_default().push(n);
                 }
             }
-            let mut counts: HashMap<ClauseIdx, usize> = HashMap::new();
+            let mut counts: HashMap<ClauseIdx, usize> = HashMap::default();
             for &o in &old_free {
                 counts.clear();
-                let bag = self.old_bag(o, unit);
-                let mut words: Vec<(usize, u32)> = Vec::new();
-                let mut prev = None;
-                for &w in bag {
-                    if prev == Some(w) {
-                        continue;
-                    }
-                    prev = Some(w);
-                    if let Some(list) = postings.get(&w) {
+                for v in sketch(self.old, o, unit) {
+                    if let Some(list) = postings.get(&v) {
                         if list.len() <= MAX_POSTING {
-                            words.push((list.len(), w));
+                            for &n in list {
+                                *counts.entry(n).or_insert(0) += 1;
+                            }
                         }
-                    }
-                }
-                words.sort_unstable();
-                for &(_, w) in words.iter().take(PROBE_WORDS) {
-                    for &n in &postings[&w] {
-                        *counts.entry(n).or_insert(0) += 1;
                     }
                 }
                 let mut ranked: Vec<(usize, ClauseIdx)> =
@@ -535,7 +573,7 @@ impl<'a> Matcher<'a> {
             .collect();
         let mut votes: Vec<(usize, ClauseIdx, ClauseIdx)> = Vec::new();
         for &o in &old_units {
-            let mut tally: HashMap<ClauseIdx, usize> = HashMap::new();
+            let mut tally: HashMap<ClauseIdx, usize> = HashMap::default();
             let mut total = 0;
             for d in self.old.subtree(o).skip(1) {
                 if self.old.clauses[d].kind.is_structural() {
@@ -649,11 +687,15 @@ impl<'a> Matcher<'a> {
 
 /// Aligns two versions of a bill.
 pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
-    let mut vocab = Vocabulary {
-        ids: HashMap::new(),
-    };
-    let old_prints = fingerprints(old, &mut vocab, &config.compare);
-    let new_prints = fingerprints(new, &mut vocab, &config.compare);
+    // The two sides are independent: fingerprint them on two threads.
+    let (old_prints, new_prints) = std::thread::scope(|scope| {
+        let old_job = scope.spawn(|| fingerprints(old, &config.compare));
+        let new_prints = fingerprints(new, &config.compare);
+        let old_prints = old_job
+            .join()
+            .unwrap_or_else(|_| fingerprints(old, &config.compare));
+        (old_prints, new_prints)
+    });
     let mut m = Matcher {
         old,
         new,
@@ -670,7 +712,19 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
         .filter(|&i| Matcher::is_unit(new, i))
         .collect();
     m.match_identical(&old_units, &new_units);
-    m.match_similar(&old_units, &new_units, true, UNIT_THRESHOLD);
+    let old_left: Vec<ClauseIdx> = old_units
+        .iter()
+        .copied()
+        .filter(|&u| m.old_to_new[u].is_none())
+        .collect();
+    let new_left: Vec<ClauseIdx> = new_units
+        .iter()
+        .copied()
+        .filter(|&u| m.new_to_old[u].is_none())
+        .collect();
+    m.old_prints.fill_tree_bags(old, old_left.iter().copied());
+    m.new_prints.fill_tree_bags(new, new_left.iter().copied());
+    m.match_similar(&old_left, &new_left, true, UNIT_THRESHOLD);
     m.match_structural();
     // Top-level body clauses (bills without headings) align like children of a common root.
     let old_roots: Vec<ClauseIdx> = old
@@ -694,6 +748,7 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
             m.old_to_new[i].is_none()
                 && !old.clauses[i].kind.is_structural()
                 && !Matcher::is_unit(old, i)
+                && m.old_prints.bags[i].len() >= GLOBAL_MIN_WORDS
         })
         .collect();
     let new_body: Vec<ClauseIdx> = (0..new.clauses.len())
@@ -701,6 +756,7 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
             m.new_to_old[i].is_none()
                 && !new.clauses[i].kind.is_structural()
                 && !Matcher::is_unit(new, i)
+                && m.new_prints.bags[i].len() >= GLOBAL_MIN_WORDS
         })
         .collect();
     m.match_identical(&old_body, &new_body);
@@ -824,7 +880,7 @@ fn order_moves(m: &Matcher<'_>) -> Vec<bool> {
     groups.extend(m.new.clauses.iter().map(|c| c.children.clone()));
     for siblings in groups {
         // Old indices (document order) of new siblings that came from one old parent.
-        let mut by_parent: HashMap<Option<ClauseIdx>, Vec<ClauseIdx>> = HashMap::new();
+        let mut by_parent: HashMap<Option<ClauseIdx>, Vec<ClauseIdx>> = HashMap::default();
         for &n in &siblings {
             if let Some(o) = m.new_to_old[n] {
                 by_parent

@@ -28,6 +28,18 @@ pub fn load_bill(path: &Path) -> Result<Bill> {
     Ok(bill)
 }
 
+/// Reads and parses two versions on two threads (they are independent); errors name the file.
+pub fn load_pair(old_path: &Path, new_path: &Path) -> Result<(Bill, Bill)> {
+    std::thread::scope(|scope| {
+        let old_job = scope.spawn(|| load_bill(old_path));
+        let new = load_bill(new_path);
+        let old = old_job
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("{}: parser failed", old_path.display())));
+        Ok((old?, new?))
+    })
+}
+
 /// Whether to colour output and how wide it is, from the settings and the environment.
 pub fn terminal_settings(common: &CommonConfig) -> (Painter, usize) {
     let tty = output::stdout_is_terminal();
@@ -94,8 +106,7 @@ pub fn find_clause(bill: &Bill, reference: &str) -> Option<crate::model::ClauseI
 }
 
 pub fn run_diff(old_path: &Path, new_path: &Path, config: &DiffConfig) -> Result<ExitStatus> {
-    let old = load_bill(old_path)?;
-    let new = load_bill(new_path)?;
+    let (old, new) = load_pair(old_path, new_path)?;
     let align_config = AlignConfig {
         compare: config.compare,
         ignore_numbering: config.ignore_numbering,
@@ -135,16 +146,20 @@ pub fn run_diff(old_path: &Path, new_path: &Path, config: &DiffConfig) -> Result
                     .is_some_and(|n| new_range.as_ref().is_some_and(|r| r.contains(&n)))
         }
     };
-    let scoped = Alignment {
-        pairs: alignment.pairs.iter().filter(in_scope).cloned().collect(),
-        old_to_new: alignment.old_to_new.clone(),
-        new_to_old: alignment.new_to_old.clone(),
+    let scoped = match scope {
+        None => alignment,
+        Some(_) => Alignment {
+            pairs: alignment.pairs.iter().filter(in_scope).cloned().collect(),
+            old_to_new: alignment.old_to_new,
+            new_to_old: alignment.new_to_old,
+        },
     };
     let differs = !scoped.is_unchanged();
-    let text = match config.format {
+    match config.format {
         OutputFormat::Json => {
             let all: Vec<&Pair> = scoped.pairs.iter().collect();
-            diff::diff_json(&scoped, &old, &new, &all)
+            output::stream_stdout(|w| diff::write_diff_json(w, &scoped, &old, &new, &all))
+                .context("cannot write to standard output")?;
         }
         OutputFormat::Text => {
             let (painter, width) = terminal_settings(&config.common);
@@ -155,9 +170,9 @@ pub fn run_diff(old_path: &Path, new_path: &Path, config: &DiffConfig) -> Result
                 side_by_side: config.side_by_side,
                 stat: config.stat,
             };
-            diff::diff_text(&scoped, &old, &new, &view)
+            let text = diff::diff_text(&scoped, &old, &new, &view);
+            output::write_stdout(text.as_bytes()).context("cannot write to standard output")?;
         }
-    };
-    output::write_stdout(text.as_bytes()).context("cannot write to standard output")?;
+    }
     Ok(if differs { 1 } else { 0 })
 }

@@ -15,6 +15,24 @@ pub fn write_stdout(bytes: &[u8]) -> io::Result<()> {
     }
 }
 
+/// Streams output to standard output through a buffer; a closed pipe ends it quietly.
+pub fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    match write(&mut out).and_then(|_| out.flush()) {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::BrokenPipe
+        || e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<io::Error>())
+            .is_some_and(|inner| inner.kind() == io::ErrorKind::BrokenPipe)
+        || e.to_string().contains("Broken pipe")
+}
+
 /// True when standard output is a terminal.
 pub fn stdout_is_terminal() -> bool {
     use std::io::IsTerminal;

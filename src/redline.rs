@@ -172,6 +172,31 @@ pub fn similarity(old: &str, new: &str, opts: &CompareOptions) -> f32 {
     (2 * common) as f32 / (a.len() + b.len()) as f32
 }
 
+/// One deletion of all old text and one insertion of all new text.
+fn replaced(old: &str, new: &str, similarity: f32, coarse: bool) -> Redline {
+    let mut ops = Vec::new();
+    if !old.is_empty() {
+        ops.push(RedlineOp {
+            kind: OpKind::Delete,
+            old: 0..old.len(),
+            new: 0..0,
+        });
+    }
+    if !new.is_empty() {
+        ops.push(RedlineOp {
+            kind: OpKind::Insert,
+            old: old.len()..old.len(),
+            new: 0..new.len(),
+        });
+    }
+    Redline {
+        ops,
+        similarity,
+        rewritten: true,
+        coarse,
+    }
+}
+
 /// A diff step over significant-token indices, before it becomes byte ranges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Step {
@@ -204,6 +229,13 @@ pub fn word_diff(old: &str, new: &str, config: &RedlineConfig) -> Redline {
         .collect();
 
     let mut coarse = false;
+    // Texts that share too few words are shown as replaced anyway: skip the word diff.
+    if old != new {
+        let bag_similarity = similarity(old, new, opts);
+        if bag_similarity < config.rewrite_threshold {
+            return replaced(old, new, bag_similarity, false);
+        }
+    }
     let mut steps: Vec<Step> =
         if old_keys.len() > MAX_DIFF_TOKENS && new_keys.len() > MAX_DIFF_TOKENS {
             coarse = true;

@@ -148,12 +148,7 @@ impl Source {
     fn new(path: PathBuf, text: String, bom_len: usize) -> Source {
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(0);
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Source {
             path,
             text,

@@ -58,70 +58,101 @@ fn is_number_joiner(c: char) -> bool {
     matches!(c, '-' | '.' | ',' | '/' | '‑')
 }
 
-/// Splits `text` into tokens covering it exactly. One pass, no allocation beyond the result.
+/// The character at byte `i` and its length, with a fast path for ASCII.
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(i)?;
+    if b < 0x80 {
+        return Some((b as char, 1));
+    }
+    text[i..].chars().next().map(|c| (c, c.len_utf8()))
+}
+
+/// Splits `text` into tokens covering it exactly.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let mut tokens = Vec::with_capacity(text.len() / 4 + 1);
-    let bytes = text.as_bytes();
-    let mut chars = text.char_indices().peekable();
-    let next_char = |at: usize| text[at..].chars().next();
-    while let Some((start, c)) = chars.next() {
-        let kind;
-        let mut end = start + c.len_utf8();
-        if c.is_whitespace() {
-            kind = TokenKind::Space;
-            while let Some(&(i, d)) = chars.peek() {
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    tokens.extend(Tokens::new(text));
+    tokens
+}
+
+/// The tokens of a text, one at a time (no allocation).
+#[derive(Debug, Clone)]
+pub struct Tokens<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Tokens<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Tokens { text, at: 0 }
+    }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let start = self.at;
+        let (c, len) = char_at(text, start)?;
+        let mut end = start + len;
+        let kind = if c.is_whitespace() {
+            while let Some((d, l)) = char_at(text, end) {
                 if !d.is_whitespace() {
                     break;
                 }
-                end = i + d.len_utf8();
-                chars.next();
+                end += l;
             }
-        } else if c.is_ascii_digit() || c.is_numeric() && c.is_alphanumeric() && !c.is_alphabetic()
-        {
-            kind = TokenKind::Number;
-            while let Some(&(i, d)) = chars.peek() {
-                if d.is_ascii_digit() {
-                    end = i + 1;
-                    chars.next();
-                } else if is_number_joiner(d)
-                    && next_char(i + d.len_utf8()).is_some_and(|e| e.is_ascii_digit())
-                {
-                    end = i + d.len_utf8();
-                    chars.next();
+            TokenKind::Space
+        } else if c.is_ascii_digit() {
+            while let Some((d, l)) = char_at(text, end) {
+                let joins =
+                    is_number_joiner(d) && bytes.get(end + l).is_some_and(|b| b.is_ascii_digit());
+                if d.is_ascii_digit() || joins {
+                    end += l;
                 } else {
                     break;
                 }
             }
             // A letter suffix of one or two ASCII letters not followed by more letters: `15a`.
-            let rest = &bytes[end..];
-            let n = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-            if (1..=2).contains(&n) && next_char(end + n).is_none_or(|d| !d.is_alphanumeric()) {
-                for _ in 0..n {
-                    chars.next();
-                }
+            let n = bytes[end..]
+                .iter()
+                .take(3)
+                .take_while(|b| b.is_ascii_alphabetic())
+                .count();
+            if (1..=2).contains(&n)
+                && char_at(text, end + n).is_none_or(|(d, _)| !d.is_alphanumeric())
+            {
                 end += n;
             }
+            TokenKind::Number
         } else if is_letter(c) {
-            kind = TokenKind::Word;
-            while let Some(&(i, d)) = chars.peek() {
-                let joins = is_word_joiner(d) && next_char(i + d.len_utf8()).is_some_and(is_letter);
+            // ASCII letters and digits need no decoding: skip over them first.
+            end += bytes[end..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            while let Some((d, l)) = char_at(text, end) {
+                let joins =
+                    is_word_joiner(d) && char_at(text, end + l).is_some_and(|(e, _)| is_letter(e));
                 if is_letter(d) || d.is_ascii_digit() || joins {
-                    end = i + d.len_utf8();
-                    chars.next();
+                    end += l;
                 } else {
                     break;
                 }
             }
+            TokenKind::Word
         } else {
-            kind = TokenKind::Punct;
-        }
-        tokens.push(Token {
+            TokenKind::Punct
+        };
+        self.at = end;
+        Some(Token {
             text: &text[start..end],
             start,
             kind,
-        });
+        })
     }
-    tokens
 }
 
 #[cfg(test)]

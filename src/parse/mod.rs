@@ -9,7 +9,6 @@
 
 pub mod label;
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -42,6 +41,7 @@ pub fn parse_bill(source: Source) -> Result<Bill, ParseError> {
         .and_then(Language::from_code)
         .unwrap_or_else(|| guess_language(&blocks));
     let mut builder = TreeBuilder::new(&source, language);
+    builder.clauses.reserve(blocks.len());
     for block in blocks {
         builder.add(block);
     }
@@ -426,7 +426,7 @@ struct TreeBuilder<'s> {
     headings: Vec<(usize, ClauseIdx)>,
     /// Open labelled clauses below the innermost heading clause.
     labels: Vec<Open>,
-    ids: HashMap<String, usize>,
+    ids: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl<'s> TreeBuilder<'s> {
@@ -441,7 +441,7 @@ impl<'s> TreeBuilder<'s> {
             diagnostics: Vec::new(),
             headings: Vec::new(),
             labels: Vec::new(),
-            ids: HashMap::new(),
+            ids: rustc_hash::FxHashMap::default(),
         }
     }
 
@@ -880,37 +880,67 @@ fn trim_end_ws(text: &str, start: usize, end: usize) -> usize {
 /// Folds white space (line breaks, indentation, NBSP runs) to single spaces and drops Markdown
 /// backslash escapes, so the same words give the same text whatever the wrapping.
 pub fn fold_text(raw: &str) -> String {
+    let bytes = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
+    let mut run_start: Option<usize> = None;
     let mut pending_space = false;
-    while let Some(c) = chars.next() {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // White space: ASCII, or one of the few multi-byte spaces (lead bytes C2, E1, E2, E3);
+        // other bytes never start a space, so most text is scanned without decoding.
+        let space_len = match b {
+            b' ' | b'\n' | b'\t' | b'\r' | 0x0B | 0x0C => 1,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => raw[i..]
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace())
+                .map_or(0, char::len_utf8),
+            _ => 0,
+        };
+        let escape = b == b'\\' && bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation);
+        if space_len == 0 && !escape {
+            if run_start.is_none() {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                run_start = Some(i);
+            }
+            i += 1;
             continue;
         }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
+        if let Some(start) = run_start.take() {
+            out.push_str(&raw[start..i]);
         }
-        if c == '\\' {
-            if let Some(&next) = chars.peek() {
-                if next.is_ascii_punctuation() {
-                    out.push(next);
-                    chars.next();
-                    continue;
-                }
+        if escape {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
             }
+            // The escaped character starts the next run.
+            run_start = Some(i + 1);
+            i += 2;
+        } else {
+            pending_space = !out.is_empty();
+            i += space_len;
         }
-        out.push(c);
+    }
+    if let Some(start) = run_start {
+        out.push_str(&raw[start..]);
     }
     out
 }
 
 fn is_repealed_text(text: &str) -> bool {
-    let t = text
+    // Only the first words matter; lower-casing a whole paragraph would be wasted work.
+    let head: String = text
         .trim()
         .trim_start_matches(['(', '[', '-', '–', ' '])
-        .to_lowercase();
+        .chars()
+        .take(16)
+        .flat_map(char::to_lowercase)
+        .collect();
     [
         "weggefallen",
         "repealed",
@@ -922,7 +952,7 @@ fn is_repealed_text(text: &str) -> bool {
         "алып тасталды",
     ]
     .iter()
-    .any(|w| t.starts_with(w))
+    .any(|w| head.starts_with(w))
 }
 
 fn is_editorial_note(raw: &str) -> bool {
@@ -945,6 +975,10 @@ fn is_editorial_note(raw: &str) -> bool {
 
 /// Number as it goes into an id: lowercase, superscripts and dots become `-`, ranges readable.
 pub fn id_number(number: &str) -> String {
+    let plain = number.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    if plain {
+        return number.to_string();
+    }
     let n = number
         .replace("<sup>", "-")
         .replace("</sup>", "")

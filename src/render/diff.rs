@@ -505,7 +505,7 @@ struct DiffJson<'a> {
     old: BillJson<'a>,
     new: BillJson<'a>,
     summary: BTreeMap<&'static str, usize>,
-    pairs: Vec<PairJson<'a>>,
+    pairs: PairsJson<'a>,
 }
 
 #[derive(Serialize)]
@@ -565,9 +565,68 @@ fn round4(x: f32) -> f32 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// The diff as pretty JSON: every pair (unchanged ones too), with redline ops whose byte ranges
-/// point into the pair's compared texts (`Alignment::pair_texts`).
-pub fn diff_json(alignment: &Alignment, old: &Bill, new: &Bill, pairs: &[&Pair]) -> String {
+/// One pair as JSON (built when serialized, so the whole document never sits in memory).
+fn pair_json<'a>(p: &Pair, old: &'a Bill, new: &'a Bill) -> PairJson<'a> {
+    let texts = p
+        .redline
+        .as_ref()
+        .map(|_| Alignment::pair_texts(p, old, new));
+    PairJson {
+        kind: p.kind.as_str(),
+        matched_by: p.matched_by,
+        similarity: round4(p.similarity),
+        renumbered: p.renumbered,
+        moved: p.moved,
+        old: p.old.map(|i| clause_ref(old, i)),
+        new: p.new.map(|i| clause_ref(new, i)),
+        split_into: p.split_into.iter().map(|&i| clause_ref(new, i)).collect(),
+        merged_from: p.merged_from.iter().map(|&i| clause_ref(old, i)).collect(),
+        redline: p
+            .redline
+            .as_ref()
+            .zip(texts)
+            .map(|(r, (ot, nt))| RedlineJson {
+                rewritten: r.rewritten,
+                coarse: r.coarse,
+                ops: r
+                    .ops
+                    .iter()
+                    .map(|op| OpJson {
+                        op: op.kind,
+                        old: [op.old.start, op.old.end],
+                        new: [op.new.start, op.new.end],
+                        text: std::borrow::Cow::Owned(match op.kind {
+                            OpKind::Delete => ot[op.old.clone()].to_string(),
+                            _ => nt[op.new.clone()].to_string(),
+                        }),
+                    })
+                    .collect(),
+            }),
+    }
+}
+
+/// The `pairs` array, serialized one pair at a time.
+struct PairsJson<'a> {
+    pairs: &'a [&'a Pair],
+    old: &'a Bill,
+    new: &'a Bill,
+}
+
+impl Serialize for PairsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.pairs.iter().map(|p| pair_json(p, self.old, self.new)))
+    }
+}
+
+/// Writes the diff as pretty JSON: every pair (unchanged ones too), with redline ops whose byte
+/// ranges point into the pair's compared texts (`Alignment::pair_texts`).
+pub fn write_diff_json(
+    out: &mut dyn std::io::Write,
+    alignment: &Alignment,
+    old: &Bill,
+    new: &Bill,
+    pairs: &[&Pair],
+) -> std::io::Result<()> {
     let visible = visible_pairs(alignment, old, new, false);
     let summary_counts = summarize(&visible, old, new);
     let summary = summary_counts
@@ -575,56 +634,21 @@ pub fn diff_json(alignment: &Alignment, old: &Bill, new: &Bill, pairs: &[&Pair])
         .iter()
         .map(|(k, &n)| (k.as_str(), n))
         .collect();
-    let pairs = pairs
-        .iter()
-        .map(|p| {
-            let texts = p
-                .redline
-                .as_ref()
-                .map(|_| Alignment::pair_texts(p, old, new));
-            PairJson {
-                kind: p.kind.as_str(),
-                matched_by: p.matched_by,
-                similarity: round4(p.similarity),
-                renumbered: p.renumbered,
-                moved: p.moved,
-                old: p.old.map(|i| clause_ref(old, i)),
-                new: p.new.map(|i| clause_ref(new, i)),
-                split_into: p.split_into.iter().map(|&i| clause_ref(new, i)).collect(),
-                merged_from: p.merged_from.iter().map(|&i| clause_ref(old, i)).collect(),
-                redline: p
-                    .redline
-                    .as_ref()
-                    .zip(texts)
-                    .map(|(r, (ot, nt))| RedlineJson {
-                        rewritten: r.rewritten,
-                        coarse: r.coarse,
-                        ops: r
-                            .ops
-                            .iter()
-                            .map(|op| OpJson {
-                                op: op.kind,
-                                old: [op.old.start, op.old.end],
-                                new: [op.new.start, op.new.end],
-                                text: std::borrow::Cow::Owned(match op.kind {
-                                    OpKind::Delete => ot[op.old.clone()].to_string(),
-                                    _ => nt[op.new.clone()].to_string(),
-                                }),
-                            })
-                            .collect(),
-                    }),
-            }
-        })
-        .collect();
     let doc = DiffJson {
         schema_version: DIFF_SCHEMA_VERSION,
         old: BillJson::new(old),
         new: BillJson::new(new),
         summary,
-        pairs,
+        pairs: PairsJson { pairs, old, new },
     };
-    let mut s =
-        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// `write_diff_json` into a string (tests, reports).
+pub fn diff_json(alignment: &Alignment, old: &Bill, new: &Bill, pairs: &[&Pair]) -> String {
+    let mut buf = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_diff_json(&mut buf, alignment, old, new, pairs);
+    String::from_utf8(buf).unwrap_or_default()
 }
