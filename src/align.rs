@@ -552,11 +552,13 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
+        // Best first; ties broken the same way whichever side is called old, so that
+        // diff(A, B) and diff(B, A) pair the same clauses.
+        let tie = |c: &Candidate| (c.old.abs_diff(c.new), c.old + c.new, c.old.min(c.new));
         candidates.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
-                .then(a.old.cmp(&b.old))
-                .then(a.new.cmp(&b.new))
+                .then_with(|| tie(a).cmp(&tie(b)))
         });
         for c in candidates {
             if self.old_to_new[c.old].is_none() && self.new_to_old[c.new].is_none() {

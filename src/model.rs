@@ -92,6 +92,9 @@ pub struct Clause {
     pub kind: ClauseKind,
     /// The number as printed ("18-2", "3a", "205<sup>2</sup>", "a"); `None` for unnumbered units.
     pub number: Option<String>,
+    /// The label as printed at the start of a body clause (`2-1.`, `(3)`, `3-1)`, `aa)`); empty
+    /// for heading clauses.
+    pub marker: String,
     /// The heading title ("Removal of information"), for heading clauses that have one.
     pub heading: Option<String>,
     /// The clause's own text, without its label and without its sub-clauses, whitespace folded.

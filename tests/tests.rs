@@ -7,6 +7,10 @@
 mod cli;
 #[path = "tests/corpus.rs"]
 mod corpus;
+#[path = "tests/properties.rs"]
+mod properties;
+#[path = "tests/snapshots.rs"]
+mod snapshots;
 
 use std::path::{Path, PathBuf};
 

@@ -684,6 +684,7 @@ impl<'s> TreeBuilder<'s> {
             fold_text(&self.source.text[own.clone()])
         };
         let repealed = is_repealed_text(&own_text);
+        let marker = printed_marker(label.style, &label.number);
         let idx = self.push_clause(
             parent,
             id,
@@ -695,6 +696,7 @@ impl<'s> TreeBuilder<'s> {
             own,
             repealed,
         );
+        self.clauses[idx].marker = marker;
         self.labels.push(Open {
             style: label.style,
             clause: idx,
@@ -763,6 +765,7 @@ impl<'s> TreeBuilder<'s> {
             label,
             kind,
             number,
+            marker: String::new(),
             heading,
             text,
             own_spans: vec![span.clone()],
@@ -1033,6 +1036,15 @@ fn article_label(language: Language, word: &str, number: &str) -> String {
         (_, "§" | "§§") => format!("{word} {n}"),
         (Language::Ru, w) => format!("{} {n}", w.to_lowercase()),
         (_, w) => format!("{w} {n}"),
+    }
+}
+
+/// A body label as printed: `(3)`, `2-1.`, `3-1)`, `(a)`, `aa)`.
+fn printed_marker(style: LabelStyle, number: &str) -> String {
+    match style {
+        LabelStyle::ParenNumber | LabelStyle::ParenLetter => format!("({number})"),
+        LabelStyle::DotNumber => format!("{number}."),
+        LabelStyle::CloseParenNumber | LabelStyle::Letter { .. } => format!("{number})"),
     }
 }
 

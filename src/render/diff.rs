@@ -97,7 +97,7 @@ fn describe(pair: &Pair, old: &Bill, new: &Bill) -> String {
         if from == to {
             notes.push(format!("moved within {to}"));
         } else {
-            notes.push(format!("moved from {from}"));
+            notes.push(format!("moved from {from} to {to}"));
         }
     }
     if matches!(pair.kind, ChangeKind::Modified | ChangeKind::MovedModified) {
@@ -255,9 +255,10 @@ fn subtree_runs(bill: &Bill, idx: ClauseIdx, look: Look) -> Vec<(Look, String)> 
         if k > 0 {
             runs.push((Look::Plain, "\n".into()));
             runs.push((Look::Plain, "  ".repeat(c.depth - base)));
-            let number = c.number.as_deref().map(crate::parse::display_number);
-            if let Some(n) = number {
-                runs.push((Look::Plain, format!("{n} ")));
+            if !c.marker.is_empty() {
+                runs.push((Look::Plain, format!("{} ", c.marker)));
+            } else if c.heading.is_some() {
+                runs.push((Look::Plain, format!("{} ", c.label)));
             }
         }
         let text = c.full_text();
@@ -358,7 +359,8 @@ pub struct Summary {
     pub by_unit: Vec<(String, BTreeMap<ChangeKind, usize>)>,
 }
 
-pub fn summarize(rows: &[&Pair], old: &Bill, new: &Bill) -> Summary {
+pub fn summarize(alignment: &Alignment, rows: &[&Pair], old: &Bill, new: &Bill) -> Summary {
+    let alignment_root = |r: ClauseIdx| alignment.old_to_new[r].map(|n| new.root_of(n));
     let mut by_kind = BTreeMap::new();
     let mut units: BTreeMap<(usize, usize, String), BTreeMap<ChangeKind, usize>> = BTreeMap::new();
     for p in rows {
@@ -372,8 +374,12 @@ pub fn summarize(rows: &[&Pair], old: &Bill, new: &Bill) -> Summary {
                 (0, r, new.clauses[r].label.clone())
             }
             (None, Some(o)) => {
+                // A removed clause counts under the new unit its old unit became, if any.
                 let r = old.root_of(o);
-                (1, r, format!("{} (old)", old.clauses[r].label))
+                match alignment_root(r) {
+                    Some(nr) => (0, nr, new.clauses[nr].label.clone()),
+                    None => (1, r, format!("{} (old)", old.clauses[r].label)),
+                }
             }
             (None, None) => continue,
         };
@@ -488,7 +494,7 @@ pub fn diff_text(alignment: &Alignment, old: &Bill, new: &Bill, view: &DiffView)
             out.push('\n');
         }
     }
-    let summary = summarize(&rows, old, new);
+    let summary = summarize(alignment, &rows, old, new);
     if summary.by_kind.is_empty() {
         out.push_str("no differences\n");
     } else {
@@ -628,7 +634,7 @@ pub fn write_diff_json(
     pairs: &[&Pair],
 ) -> std::io::Result<()> {
     let visible = visible_pairs(alignment, old, new, false);
-    let summary_counts = summarize(&visible, old, new);
+    let summary_counts = summarize(alignment, &visible, old, new);
     let summary = summary_counts
         .by_kind
         .iter()

@@ -103,6 +103,8 @@ struct ClauseJson<'a> {
     label: &'a str,
     kind: &'static str,
     number: Option<&'a str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    marker: &'a str,
     heading: Option<&'a str>,
     text: &'a str,
     repealed: bool,
@@ -135,6 +137,7 @@ fn clause_json(bill: &Bill, idx: ClauseIdx, depth: Option<usize>) -> ClauseJson<
         label: &c.label,
         kind: c.kind.as_str(),
         number: c.number.as_deref(),
+        marker: &c.marker,
         heading: c.heading.as_deref(),
         text: &c.text,
         repealed: c.repealed,

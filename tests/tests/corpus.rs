@@ -98,3 +98,94 @@ fn every_corpus_law_parses_with_all_articles_and_no_text_lost() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Real amendments the aligner must get right (issue #3).
+mod real_pairs {
+    use billdiff::align::{align_bills, AlignConfig, Alignment, ChangeKind};
+    use billdiff::model::Bill;
+
+    use crate::corpus_dir;
+
+    fn load(rel: &str) -> Option<Bill> {
+        let dir = corpus_dir()?;
+        Some(billdiff::app::load_bill(&dir.join(rel)).expect("corpus file loads"))
+    }
+
+    /// (kind, new id) of the pair that holds the old clause `old_id`.
+    fn fate(a: &Alignment, old: &Bill, new: &Bill, old_id: &str) -> (ChangeKind, Option<String>) {
+        let o = old.find_id(old_id).expect("old clause exists");
+        let p = a
+            .pairs
+            .iter()
+            .find(|p| p.old == Some(o))
+            .expect("a pair holds it");
+        (p.kind, p.new.map(|n| new.clauses[n].id.clone()))
+    }
+
+    fn kind_of_new(a: &Alignment, new: &Bill, new_id: &str) -> ChangeKind {
+        let n = new.find_id(new_id).expect("new clause exists");
+        a.pairs
+            .iter()
+            .find(|p| p.new == Some(n))
+            .expect("a pair holds it")
+            .kind
+    }
+
+    #[test]
+    fn tmg_2012_to_2021_pairs_bussgeldvorschriften_by_text_not_number() {
+        let (Some(old), Some(new)) = (load("tmg/2012-07-02.md"), load("tmg/2021-08-12.md")) else {
+            return;
+        };
+        let a = align_bills(&old, &new, &AlignConfig::default());
+        let o16 = &old.clauses[old.find_id("s16").unwrap()];
+        assert_eq!(o16.heading.as_deref(), Some("Bußgeldvorschriften"));
+        let (_, to) = fate(&a, &old, &new, "s16");
+        assert_eq!(to.as_deref(), Some("s11"));
+        assert_eq!(
+            new.clauses[new.find_id("s11").unwrap()].heading.as_deref(),
+            Some("Bußgeldvorschriften")
+        );
+        let o11 = &old.clauses[old.find_id("s11").unwrap()];
+        assert_eq!(o11.heading.as_deref(), Some("Anbieter-Nutzer-Verhältnis"));
+        assert_eq!(fate(&a, &old, &new, "s11"), (ChangeKind::Removed, None));
+    }
+
+    #[test]
+    fn sgb5_2012_to_2022_moves_4a_to_4b_and_adds_a_new_4a() {
+        let (Some(old), Some(new)) = (load("sgb5/2012-07-02.md"), load("sgb5/2022-03-03.md"))
+        else {
+            return;
+        };
+        let a = align_bills(&old, &new, &AlignConfig::default());
+        let o4a = &old.clauses[old.find_id("s4a").unwrap()];
+        assert_eq!(
+            o4a.heading.as_deref(),
+            Some("Sonderregelungen zum Verwaltungsverfahren")
+        );
+        let (_, to) = fate(&a, &old, &new, "s4a");
+        assert_eq!(to.as_deref(), Some("s4b"));
+        let n4a = &new.clauses[new.find_id("s4a").unwrap()];
+        assert!(n4a
+            .heading
+            .as_deref()
+            .is_some_and(|h| h.starts_with("Wettbewerb der Krankenkassen")));
+        assert_eq!(kind_of_new(&a, &new, "s4a"), ChangeKind::Added);
+    }
+
+    #[test]
+    fn gg_2012_art_93_gains_item_4c_and_keeps_4a_4b() {
+        let (Some(old), Some(new)) = (load("gg/2012-07-02.md"), load("gg/2012-08-06.md")) else {
+            return;
+        };
+        let a = align_bills(&old, &new, &AlignConfig::default());
+        for id in ["art93.p1.i4a", "art93.p1.i4b"] {
+            assert_eq!(
+                fate(&a, &old, &new, id),
+                (ChangeKind::Unchanged, Some(id.to_string())),
+                "{id}"
+            );
+        }
+        assert!(old.find_id("art93.p1.i4c").is_none());
+        assert_eq!(kind_of_new(&a, &new, "art93.p1.i4c"), ChangeKind::Added);
+    }
+}
