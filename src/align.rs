@@ -161,6 +161,8 @@ struct Prints {
     own_hash: Vec<u64>,
     tree_hash: Vec<u64>,
     bags: Vec<Vec<u32>>,
+    /// Bottom-k sketch of the word trigrams of the own text (see `own_sketch`).
+    sketches: Vec<Vec<u32>>,
     /// Bag of the whole subtree, for heading units only (empty otherwise).
     tree_bags: Vec<Vec<u32>>,
 }
@@ -193,6 +195,7 @@ fn fingerprints(bill: &Bill, opts: &CompareOptions) -> Prints {
     let n = bill.clauses.len();
     let mut own_hash = Vec::with_capacity(n);
     let mut bags = Vec::with_capacity(n);
+    let mut sketches = Vec::with_capacity(n);
     let mut scratch = String::new();
     for clause in &bill.clauses {
         own_hash.push(match &clause.heading {
@@ -210,6 +213,8 @@ fn fingerprints(bill: &Bill, opts: &CompareOptions) -> Prints {
                 }
             }
         }
+        // The words are still in reading order here: take the trigram sketch first.
+        sketches.push(own_sketch(&bag));
         bag.sort_unstable();
         bags.push(bag);
     }
@@ -228,6 +233,7 @@ fn fingerprints(bill: &Bill, opts: &CompareOptions) -> Prints {
         own_hash,
         tree_hash,
         bags,
+        sketches,
         tree_bags: vec![Vec::new(); n],
     }
 }
@@ -247,26 +253,9 @@ impl Prints {
     }
 }
 
-/// The `SKETCH_SIZE` smallest hashes of the word trigrams of a clause (its subtree for units):
-/// a bottom-k MinHash sketch, so candidate pairs come from shared sketch values.
-fn sketch(bill: &Bill, idx: ClauseIdx, unit: bool) -> Vec<u32> {
-    let range = if unit {
-        bill.subtree(idx)
-    } else {
-        idx..idx + 1
-    };
-    let mut scratch = String::new();
-    let mut words: Vec<u32> = Vec::new();
-    for i in range {
-        let c = &bill.clauses[i];
-        for part in [c.heading.as_deref().unwrap_or(""), c.text.as_str()] {
-            words.extend(
-                Tokens::new(part)
-                    .filter(|t| t.is_word())
-                    .map(|t| word_id(t.text, &mut scratch)),
-            );
-        }
-    }
+/// The `SKETCH_SIZE` smallest hashes of the word trigrams of a text (word ids in reading
+/// order): a bottom-k MinHash sketch, so candidate pairs come from shared sketch values.
+fn own_sketch(words: &[u32]) -> Vec<u32> {
     let mix = |x: u64| {
         // splitmix64 finaliser: spreads the combined ids over all bits.
         let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -286,6 +275,22 @@ fn sketch(bill: &Bill, idx: ClauseIdx, unit: bool) -> Vec<u32> {
     hashes.dedup();
     hashes.truncate(SKETCH_SIZE);
     hashes
+}
+
+/// The sketch of a clause, or of its whole subtree for units: the bottom-k of the union of the
+/// own sketches (bottom-k sketches merge exactly; trigrams across clause boundaries are left out).
+fn sketch(prints: &Prints, bill: &Bill, idx: ClauseIdx, unit: bool) -> Vec<u32> {
+    if !unit {
+        return prints.sketches[idx].clone();
+    }
+    let mut all: Vec<u32> = bill
+        .subtree(idx)
+        .flat_map(|i| prints.sketches[i].iter().copied())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all.truncate(SKETCH_SIZE);
+    all
 }
 
 /// Dice coefficient of two sorted bags (multisets) of word ids.
@@ -510,7 +515,7 @@ impl<'a> Matcher<'a> {
             // share most sketch values, unrelated ones almost none, whatever the vocabulary.
             let mut postings: HashMap<u32, Vec<ClauseIdx>> = HashMap::default();
             for &n in &new_free {
-                for v in sketch(self.new, n, unit) {
+                for v in sketch(&self.new_prints, self.new, n, unit) {
                     postings.entry(v).or_default().push(n);
                 }
             }
@@ -523,7 +528,7 @@ impl<'a> Matcher<'a> {
             let mut counts: HashMap<ClauseIdx, usize> = HashMap::default();
             for &o in &old_free {
                 counts.clear();
-                for v in sketch(self.old, o, unit) {
+                for v in sketch(&self.old_prints, self.old, o, unit) {
                     if let Some(list) = postings.get(&v) {
                         if list.len() <= MAX_POSTING {
                             for &n in list {

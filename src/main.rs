@@ -45,6 +45,6 @@ fn one_line(err: &anyhow::Error) -> String {
 }
 
 // Many small strings per clause: mimalloc is markedly faster than the system allocator here
-// (measured on the 20 MB generated pair, see benches/README.md).
+// (measured on the 20 MB generated pair, see docs/benchmarks.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -41,7 +41,9 @@ pub fn parse_bill(source: Source) -> Result<Bill, ParseError> {
         .and_then(Language::from_code)
         .unwrap_or_else(|| guess_language(&blocks));
     let mut builder = TreeBuilder::new(&source, language);
-    builder.clauses.reserve(blocks.len());
+    // Split blocks make a few more clauses than blocks.
+    builder.clauses.reserve(blocks.len() + blocks.len() / 4);
+    builder.ids.reserve(blocks.len() + blocks.len() / 4);
     for block in blocks {
         builder.add(block);
     }
