@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{ColorChoice, CommonConfig, DiffConfig, OutlineConfig, OutputFormat};
+use crate::config::{
+    AnnotationConfig, CheckConfig, ColorChoice, CommonConfig, DiffConfig, OutlineConfig,
+    OutputFormat,
+};
 use crate::redline::CompareOptions;
 
 const EXIT_CODES: &str = "\
@@ -13,6 +16,12 @@ Exit codes:
   0  no differences (diff) / success
   1  differences found (diff)
   2  trouble: a file could not be read or parsed, or bad arguments";
+
+const CHECK_EXIT_CODES: &str = "\
+Exit codes:
+  0  every annotation is anchored or relocated
+  1  an annotation is text-changed, ambiguous or orphaned
+  2  trouble: an invalid annotation file, a target that matches nothing, an unreadable bill";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,6 +43,48 @@ pub enum Command {
     /// Compare two versions of a bill clause by clause
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
+    /// Validate annotation files and show where each annotation stands on a version
+    #[command(after_help = CHECK_EXIT_CODES)]
+    Check(CheckArgs),
+    /// Print the JSON Schema of a file format (for editors with a YAML language server)
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaKind {
+    /// Annotation files (annotations/*.yaml)
+    Annotations,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which format
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
+}
+
+/// Annotation options shared by outline, diff and check.
+#[derive(Debug, Args)]
+pub struct AnnotationArgs {
+    /// Annotation files or directories of them (YAML)
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub annotations: Vec<PathBuf>,
+    /// The version the annotation files were written against, if it is not next to the bill
+    #[arg(long, value_name = "FILE")]
+    pub against: Option<PathBuf>,
+    /// Show annotation comments too
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The bill version to check the annotations on (Markdown)
+    pub bill: PathBuf,
+    #[command(flatten)]
+    pub annotations: AnnotationArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -69,6 +120,8 @@ pub struct OutlineArgs {
     /// Show clauses down to this depth only (0 = top level)
     #[arg(long)]
     pub depth: Option<usize>,
+    #[command(flatten)]
+    pub annotations: AnnotationArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -107,6 +160,8 @@ pub struct DiffArgs {
     #[arg(long)]
     pub ignore_numbering: bool,
     #[command(flatten)]
+    pub annotations: AnnotationArgs,
+    #[command(flatten)]
     pub common: CommonArgs,
 }
 
@@ -119,6 +174,25 @@ impl CommonArgs {
                 ColorArg::Never => ColorChoice::Never,
             },
             width: self.width,
+        }
+    }
+}
+
+impl AnnotationArgs {
+    pub fn to_config(&self) -> AnnotationConfig {
+        AnnotationConfig {
+            paths: self.annotations.clone(),
+            against: self.against.clone(),
+            verbose: self.verbose,
+        }
+    }
+}
+
+impl CheckArgs {
+    pub fn to_config(&self) -> CheckConfig {
+        CheckConfig {
+            common: self.common.to_config(),
+            annotations: self.annotations.to_config(),
         }
     }
 }
@@ -138,6 +212,7 @@ impl OutlineArgs {
             common: self.common.to_config(),
             format: self.format.into(),
             depth: self.depth,
+            annotations: self.annotations.to_config(),
         }
     }
 }
@@ -157,6 +232,7 @@ impl DiffArgs {
                 ignore_punctuation: self.ignore_punctuation,
             },
             ignore_numbering: self.ignore_numbering,
+            annotations: self.annotations.to_config(),
         }
     }
 }

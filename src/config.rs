@@ -1,5 +1,7 @@
 //! Settings the library acts on, free of clap: what the CLI flags resolve to.
 
+use std::path::PathBuf;
+
 use crate::redline::CompareOptions;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,11 +24,27 @@ pub struct CommonConfig {
     pub width: Option<usize>,
 }
 
+/// Annotation files to overlay, and where their version is.
+#[derive(Debug, Clone, Default)]
+pub struct AnnotationConfig {
+    pub paths: Vec<PathBuf>,
+    /// The version the files were written against, when it is not found next to the bill.
+    pub against: Option<PathBuf>,
+    pub verbose: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct OutlineConfig {
     pub common: CommonConfig,
     pub format: OutputFormat,
     pub depth: Option<usize>,
+    pub annotations: AnnotationConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckConfig {
+    pub common: CommonConfig,
+    pub annotations: AnnotationConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +57,7 @@ pub struct DiffConfig {
     pub only: Option<String>,
     pub compare: CompareOptions,
     pub ignore_numbering: bool,
+    pub annotations: AnnotationConfig,
 }
 
 /// Width used when output is not a terminal and no `--width` was given, so output does not

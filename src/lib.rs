@@ -4,6 +4,7 @@
 //! The pipeline and the module that owns each stage are described in `ARCHITECTURE.md`.
 
 pub mod align;
+pub mod annotate;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -18,6 +18,8 @@ fn main() {
     let result = match &cli.command {
         Command::Outline(args) => app::run_outline(&args.bill, &args.to_config()),
         Command::Diff(args) => app::run_diff(&args.old, &args.new, &args.to_config()),
+        Command::Check(args) => app::run_check(&args.bill, &args.to_config()),
+        Command::Schema(args) => app::run_schema(args.kind),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -3,6 +3,8 @@
 //! of the bundled bills and corpus pairs), `properties` (diff invariants), `truth` (generated
 //! pairs with a ground-truth map).
 
+#[path = "tests/annotations.rs"]
+mod annotations;
 #[path = "tests/cli.rs"]
 mod cli;
 #[path = "tests/corpus.rs"]

@@ -7,6 +7,7 @@ use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
+use super::annotations::{annotation_lines, summary_table, Overlay};
 use super::escape::{terminal_safe, terminal_safe_line};
 use super::outline::BillJson;
 use super::Painter;
@@ -460,7 +461,13 @@ fn summary_tables(summary: &Summary, view: &DiffView) -> String {
 }
 
 /// The terminal report of a diff.
-pub fn diff_text(alignment: &Alignment, old: &Bill, new: &Bill, view: &DiffView) -> String {
+pub fn diff_text(
+    alignment: &Alignment,
+    old: &Bill,
+    new: &Bill,
+    view: &DiffView,
+    overlay: Option<Overlay<'_, '_>>,
+) -> String {
     let painter = view.painter;
     let mut out = String::new();
     out.push_str(&painter.bold(&terminal_safe_line(&new.display_title())));
@@ -491,6 +498,12 @@ pub fn diff_text(alignment: &Alignment, old: &Bill, new: &Bill, view: &DiffView)
                 out.push_str(&line);
                 out.push('\n');
             }
+            if let (Some(o), Some(n)) = (overlay, pair.new) {
+                for line in annotation_lines(o.anchored, n, "  ", painter, o.verbose) {
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+            }
             out.push('\n');
         }
     }
@@ -499,6 +512,9 @@ pub fn diff_text(alignment: &Alignment, old: &Bill, new: &Bill, view: &DiffView)
         out.push_str("no differences\n");
     } else {
         out.push_str(&summary_tables(&summary, view));
+    }
+    if let Some(o) = overlay {
+        out.push_str(&summary_table(o.anchored, new, painter, view.width));
     }
     out
 }

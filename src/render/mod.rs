@@ -1,6 +1,7 @@
 //! Renderers: values in, bytes out, no I/O. Only this module knows colours, comfy-table and
 //! output formats; every piece of third-party text passes through `escape` on its way out.
 
+pub mod annotations;
 pub mod diff;
 pub mod escape;
 pub mod outline;
@@ -48,6 +49,14 @@ impl Painter {
         } else {
             format!("{{+{text}+}}")
         }
+    }
+
+    /// Red without strike-through, for severity tags.
+    pub fn deleted_plain(&self, text: &str) -> String {
+        self.paint(
+            Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
+            text,
+        )
     }
 
     pub fn bold(&self, text: &str) -> String {

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::annotations::{annotation_lines, summary_table, Overlay};
 use super::escape::terminal_safe_line;
 use super::{truncate_chars, Painter};
 use crate::model::{Bill, ClauseIdx, Diagnostic, FrontMatter};
@@ -10,7 +11,13 @@ use crate::model::{Bill, ClauseIdx, Diagnostic, FrontMatter};
 pub const OUTLINE_SCHEMA_VERSION: u32 = 1;
 
 /// Indented listing: citation label, id, kind, heading and the first words of the text.
-pub fn outline_text(bill: &Bill, depth: Option<usize>, width: usize, painter: Painter) -> String {
+pub fn outline_text(
+    bill: &Bill,
+    depth: Option<usize>,
+    width: usize,
+    painter: Painter,
+    overlay: Option<Overlay<'_, '_>>,
+) -> String {
     let mut out = String::new();
     out.push_str(&painter.bold(&terminal_safe_line(&bill.display_title())));
     out.push('\n');
@@ -21,7 +28,7 @@ pub fn outline_text(bill: &Bill, depth: Option<usize>, width: usize, painter: Pa
         bill.clauses.len()
     ))));
     out.push_str("\n\n");
-    for clause in &bill.clauses {
+    for (idx, clause) in bill.clauses.iter().enumerate() {
         if depth.is_some_and(|d| clause.depth > d) {
             continue;
         }
@@ -50,6 +57,17 @@ pub fn outline_text(bill: &Bill, depth: Option<usize>, width: usize, painter: Pa
         );
         out.push_str(line.trim_end());
         out.push('\n');
+        if let Some(o) = overlay {
+            let pad = "  ".repeat(clause.depth + 1);
+            for l in annotation_lines(o.anchored, idx, &pad, painter, o.verbose) {
+                out.push_str(&l);
+                out.push('\n');
+            }
+        }
+    }
+    if let Some(o) = overlay {
+        out.push('\n');
+        out.push_str(&summary_table(o.anchored, bill, painter, width));
     }
     if !bill.diagnostics.is_empty() {
         out.push('\n');

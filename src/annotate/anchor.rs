@@ -1,0 +1,425 @@
+//! Anchoring: finds where each annotation stands in a version of the bill and says what happened
+//! to it. First on the version it was written against (clause by id or citation, confirmed by
+//! the quote), then carried through the clause alignment to the version asked about, then
+//! checked by the quote (exact, then fuzzy, scored on quote, prefix and suffix).
+//!
+//! States: `anchored` (same clause, quote intact), `relocated` (renumbered or moved, or found
+//! elsewhere by its quote), `text-changed` (clause found, quoted words changed), `ambiguous`
+//! (clause gone, quote found in several clauses), `orphaned` (the provision is gone).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::align::{Alignment, ChangeKind};
+use crate::annotate::{AnnotationSet, AnnotationSpec};
+use crate::model::{Bill, ClauseIdx};
+use crate::tokens::Tokens;
+
+/// Lowest fuzzy score (0..=1) at which changed quoted words count as found in a clause. The score
+/// is 70% on the quote's words (the mean of the Dice coefficient and the share of the quote's
+/// words in the window) and 15% each on the words just before and after it (`prefix`, `suffix`).
+pub const FUZZY_THRESHOLD: f32 = 0.5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnchorState {
+    Anchored,
+    Relocated,
+    TextChanged,
+    Ambiguous,
+    Orphaned,
+}
+
+impl AnchorState {
+    pub const ALL: [AnchorState; 5] = [
+        AnchorState::Anchored,
+        AnchorState::Relocated,
+        AnchorState::TextChanged,
+        AnchorState::Ambiguous,
+        AnchorState::Orphaned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnchorState::Anchored => "anchored",
+            AnchorState::Relocated => "relocated",
+            AnchorState::TextChanged => "text-changed",
+            AnchorState::Ambiguous => "ambiguous",
+            AnchorState::Orphaned => "orphaned",
+        }
+    }
+
+    /// States a watch pipeline should look at (`check` exits 1 on them).
+    pub fn needs_attention(self) -> bool {
+        matches!(
+            self,
+            AnchorState::TextChanged | AnchorState::Ambiguous | AnchorState::Orphaned
+        )
+    }
+}
+
+/// Where one annotation stands in one version.
+#[derive(Debug, Clone)]
+pub struct Anchor {
+    pub state: AnchorState,
+    /// The clause in the version the file was written against, and its citation there.
+    pub written_clause: ClauseIdx,
+    pub written_label: String,
+    /// The clause in the version asked about (none when orphaned or ambiguous).
+    pub clause: Option<ClauseIdx>,
+    /// Clauses of the version asked about that hold the quote (ambiguous).
+    pub candidates: Vec<ClauseIdx>,
+    /// For text-changed: the words now standing where the quote stood, if found.
+    pub found: Option<String>,
+    /// Fuzzy score of `found` against the quote.
+    pub score: f32,
+}
+
+/// An annotation with its anchor.
+#[derive(Debug, Clone)]
+pub struct Anchored<'a> {
+    pub set: &'a AnnotationSet,
+    pub spec: &'a AnnotationSpec,
+    pub anchor: Anchor,
+}
+
+/// An annotation whose target does not exist in the version it was written against.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct TargetError {
+    pub location: String,
+    pub message: String,
+}
+
+/// Lookups into one version: clauses by id and by normalised citation.
+pub struct ClauseIndex<'b> {
+    by_id: HashMap<&'b str, ClauseIdx>,
+    by_label: HashMap<String, ClauseIdx>,
+}
+
+/// Citation as compared: lower case, single spaces.
+pub fn normalize_citation(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+impl<'b> ClauseIndex<'b> {
+    pub fn new(bill: &'b Bill) -> Self {
+        let mut by_id = HashMap::new();
+        let mut by_label = HashMap::new();
+        for (i, c) in bill.clauses.iter().enumerate() {
+            by_id.insert(c.id.as_str(), i);
+            by_label.entry(normalize_citation(&c.label)).or_insert(i);
+        }
+        ClauseIndex { by_id, by_label }
+    }
+
+    /// A clause by id, else by citation label.
+    pub fn find(&self, reference: &str) -> Option<ClauseIdx> {
+        self.by_id
+            .get(reference.trim())
+            .copied()
+            .or_else(|| self.by_label.get(&normalize_citation(reference)).copied())
+    }
+}
+
+/// Byte ranges of every occurrence of `needle` in `hay`.
+fn occurrences(hay: &str, needle: &str) -> Vec<Range<usize>> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    hay.match_indices(needle)
+        .map(|(i, m)| i..i + m.len())
+        .collect()
+}
+
+/// Whether the quote's context matches around `at` in `text` (missing context matches).
+fn context_matches(text: &str, at: &Range<usize>, spec: &AnnotationSpec) -> bool {
+    let before_ok = spec
+        .target
+        .prefix
+        .as_deref()
+        .is_none_or(|p| text[..at.start].trim_end().ends_with(p.trim()));
+    let after_ok = spec
+        .target
+        .suffix
+        .as_deref()
+        .is_none_or(|s| text[at.end..].trim_start().starts_with(s.trim()));
+    before_ok && after_ok
+}
+
+fn lower_words(text: &str) -> Vec<(String, Range<usize>)> {
+    Tokens::new(text)
+        .filter(|t| t.is_word())
+        .map(|t| (t.text.to_lowercase(), t.start..t.end()))
+        .collect()
+}
+
+fn dice(a: &[&str], b: &[&str]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let mut b_left: Vec<&str> = b.to_vec();
+    let mut common = 0;
+    for w in a {
+        if let Some(pos) = b_left.iter().position(|x| x == w) {
+            b_left.swap_remove(pos);
+            common += 1;
+        }
+    }
+    (2 * common) as f32 / (a.len() + b.len()) as f32
+}
+
+/// Share of `quote`'s words found in `window`.
+fn recall(quote: &[&str], window: &[&str]) -> f32 {
+    if quote.is_empty() {
+        return 1.0;
+    }
+    dice(quote, window) * (quote.len() + window.len()) as f32 / (2 * quote.len()) as f32
+}
+
+/// The best window of `text` for the quote: its byte range and score.
+pub fn fuzzy_find(text: &str, spec: &AnnotationSpec) -> Option<(Range<usize>, f32)> {
+    let exact = spec.target.exact.as_deref()?;
+    let quote: Vec<String> = lower_words(exact).into_iter().map(|(w, _)| w).collect();
+    let words = lower_words(text);
+    if quote.is_empty() || words.is_empty() {
+        return None;
+    }
+    let prefix: Vec<String> = spec
+        .target
+        .prefix
+        .as_deref()
+        .map(|p| lower_words(p).into_iter().map(|(w, _)| w).collect())
+        .unwrap_or_default();
+    let suffix: Vec<String> = spec
+        .target
+        .suffix
+        .as_deref()
+        .map(|s| lower_words(s).into_iter().map(|(w, _)| w).collect())
+        .unwrap_or_default();
+    let q: Vec<&str> = quote.iter().map(String::as_str).collect();
+    let p: Vec<&str> = prefix.iter().map(String::as_str).collect();
+    let s: Vec<&str> = suffix.iter().map(String::as_str).collect();
+    let w = q.len().min(words.len());
+    // Clauses are short; a very long one is searched in its first part only.
+    let n = words.len().min(20_000);
+    let mut best: Option<(usize, usize, f32)> = None;
+    // Reworded quotes grow or shrink: try windows from half to twice the quote's length, unless
+    // the clause is so long that only the quote's own length is affordable.
+    let lengths: Vec<usize> = if n * w <= 20_000 {
+        ((w / 2).max(1)..=(2 * w)).collect()
+    } else {
+        vec![w]
+    };
+    for len in lengths {
+        if len > n {
+            continue;
+        }
+        for start in 0..=(n - len) {
+            let window: Vec<&str> = words[start..start + len]
+                .iter()
+                .map(|(x, _)| x.as_str())
+                .collect();
+            // Dice alone ties a short exact fragment with a longer reworded passage; the share
+            // of the quote's words covered breaks the tie toward the whole passage.
+            let mut score = 0.7 * (0.5 * dice(&q, &window) + 0.5 * recall(&q, &window));
+            let before: Vec<&str> = words[start.saturating_sub(p.len())..start]
+                .iter()
+                .map(|(x, _)| x.as_str())
+                .collect();
+            let after: Vec<&str> = words[start + len..(start + len + s.len()).min(words.len())]
+                .iter()
+                .map(|(x, _)| x.as_str())
+                .collect();
+            score += 0.15 * if p.is_empty() { 1.0 } else { dice(&p, &before) };
+            score += 0.15 * if s.is_empty() { 1.0 } else { dice(&s, &after) };
+            if best.is_none_or(|b| score > b.2) {
+                best = Some((start, len, score));
+            }
+        }
+    }
+    let (start, len, score) = best?;
+    let range = words[start].1.start..words[start + len - 1].1.end;
+    Some((range, score))
+}
+
+/// Quote check inside one clause: `Ok(())` when the quote stands there (or there is none),
+/// else the best fuzzy window.
+fn quote_in(
+    bill: &Bill,
+    clause: ClauseIdx,
+    spec: &AnnotationSpec,
+) -> Result<(), Option<(String, f32)>> {
+    let Some(exact) = spec.target.exact.as_deref() else {
+        return Ok(());
+    };
+    let text = bill.clauses[clause].full_text();
+    if !occurrences(&text, exact).is_empty() {
+        return Ok(());
+    }
+    Err(fuzzy_find(&text, spec)
+        .filter(|(_, score)| *score >= FUZZY_THRESHOLD)
+        .map(|(r, score)| (text[r].to_string(), score)))
+}
+
+/// Anchors every annotation of `sets` on `version`. `written` is the version the files were
+/// written against with the alignment `written → version`, or `None` when `version` is it.
+pub fn anchor_all<'a>(
+    sets: &[&'a AnnotationSet],
+    written: Option<(&Bill, &Alignment)>,
+    version: &Bill,
+) -> Result<Vec<Anchored<'a>>, TargetError> {
+    let version_index = ClauseIndex::new(version);
+    let written_index = written.map(|(w, _)| ClauseIndex::new(w));
+    let pair_of_old: HashMap<ClauseIdx, usize> = written
+        .map(|(_, a)| {
+            a.pairs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| p.old.map(|o| (o, i)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for &set in sets {
+        let path = set.path.display().to_string();
+        for spec in &set.file.annotations {
+            let location = format!(
+                "{path}:{}:{}",
+                spec.target.clause.referenced.line(),
+                spec.target.clause.referenced.column()
+            );
+            let (w_bill, w_index) = match (written, &written_index) {
+                (Some((w, _)), Some(wi)) => (w, wi),
+                _ => (version, &version_index),
+            };
+            let Some(wc) = w_index.find(&spec.target.clause.value) else {
+                return Err(TargetError {
+                    location,
+                    message: format!(
+                        "target clause `{}` matches nothing in {} (written_against), expected a clause id like `art7.p1` or a citation like \"Article 7(1)\"",
+                        spec.target.clause.value,
+                        w_bill.source.display_path()
+                    ),
+                });
+            };
+            if let (Some(exact), Err(_)) =
+                (spec.target.exact.as_deref(), quote_in(w_bill, wc, spec))
+            {
+                return Err(TargetError {
+                    location,
+                    message: format!(
+                        "quote {exact:?} is not in {} ({}) of {}, expected words copied from that clause",
+                        w_bill.clauses[wc].label,
+                        w_bill.clauses[wc].id,
+                        w_bill.source.display_path()
+                    ),
+                });
+            }
+            let anchor = match written {
+                None => Anchor {
+                    state: AnchorState::Anchored,
+                    written_clause: wc,
+                    written_label: w_bill.clauses[wc].label.clone(),
+                    clause: Some(wc),
+                    candidates: Vec::new(),
+                    found: None,
+                    score: 1.0,
+                },
+                Some((w, alignment)) => carry(spec, w, wc, alignment, &pair_of_old, version),
+            };
+            out.push(Anchored { set, spec, anchor });
+        }
+    }
+    Ok(out)
+}
+
+/// Carries an annotation from its clause `wc` in `w` to `version`.
+fn carry(
+    spec: &AnnotationSpec,
+    w: &Bill,
+    wc: ClauseIdx,
+    alignment: &Alignment,
+    pair_of_old: &HashMap<ClauseIdx, usize>,
+    version: &Bill,
+) -> Anchor {
+    let base = Anchor {
+        state: AnchorState::Orphaned,
+        written_clause: wc,
+        written_label: w.clauses[wc].label.clone(),
+        clause: None,
+        candidates: Vec::new(),
+        found: None,
+        score: 0.0,
+    };
+    if let Some(vc) = alignment.old_to_new[wc] {
+        let pair = pair_of_old.get(&wc).map(|&i| &alignment.pairs[i]);
+        let same_place = w.clauses[wc].id == version.clauses[vc].id
+            && w.clauses[wc].label == version.clauses[vc].label
+            && !pair.is_some_and(|p| {
+                p.moved || matches!(p.kind, ChangeKind::Moved | ChangeKind::MovedModified)
+            });
+        return match quote_in(version, vc, spec) {
+            Ok(()) => Anchor {
+                state: if same_place {
+                    AnchorState::Anchored
+                } else {
+                    AnchorState::Relocated
+                },
+                clause: Some(vc),
+                score: 1.0,
+                ..base
+            },
+            Err(found) => Anchor {
+                state: AnchorState::TextChanged,
+                clause: Some(vc),
+                score: found.as_ref().map_or(0.0, |f| f.1),
+                found: found.map(|f| f.0),
+                ..base
+            },
+        };
+    }
+    // The clause is gone: look for the quote anywhere in the new version.
+    let Some(exact) = spec.target.exact.as_deref() else {
+        return base;
+    };
+    let mut holders: Vec<ClauseIdx> = Vec::new();
+    let mut in_context: Vec<ClauseIdx> = Vec::new();
+    for (i, c) in version.clauses.iter().enumerate() {
+        let text = c.full_text();
+        let hits = occurrences(&text, exact);
+        if hits.is_empty() {
+            continue;
+        }
+        holders.push(i);
+        if hits.iter().any(|h| context_matches(&text, h, spec)) {
+            in_context.push(i);
+        }
+    }
+    let has_context = spec.target.prefix.is_some() || spec.target.suffix.is_some();
+    let chosen = match (holders.len(), in_context.len()) {
+        (0, _) => return base,
+        (1, _) => Some(holders[0]),
+        (_, 1) if has_context => Some(in_context[0]),
+        _ => None,
+    };
+    match chosen {
+        Some(vc) => Anchor {
+            state: AnchorState::Relocated,
+            clause: Some(vc),
+            score: 1.0,
+            ..base
+        },
+        None => Anchor {
+            state: AnchorState::Ambiguous,
+            candidates: holders,
+            ..base
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;
