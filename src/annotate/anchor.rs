@@ -125,14 +125,25 @@ impl<'b> ClauseIndex<'b> {
     }
 }
 
-/// Byte ranges of every occurrence of `needle` in `hay`.
+/// Byte ranges of every occurrence of `needle` in `hay`, white space folded on both sides (a
+/// quote may span a line break between a clause's heading and text, or between its blocks).
 fn occurrences(hay: &str, needle: &str) -> Vec<Range<usize>> {
+    let needle = fold_ws(needle);
     if needle.is_empty() {
         return Vec::new();
     }
-    hay.match_indices(needle)
+    hay.match_indices(&needle)
         .map(|(i, m)| i..i + m.len())
         .collect()
+}
+
+fn fold_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text quotes are searched in: the clause's heading and own text on one line.
+fn quote_text(bill: &Bill, clause: ClauseIdx) -> String {
+    bill.clauses[clause].full_text().replace('\n', " ")
 }
 
 /// Whether the quote's context matches around `at` in `text` (missing context matches).
@@ -256,7 +267,7 @@ fn quote_in(
     let Some(exact) = spec.target.exact.as_deref() else {
         return Ok(());
     };
-    let text = bill.clauses[clause].full_text();
+    let text = quote_text(bill, clause);
     if !occurrences(&text, exact).is_empty() {
         return Ok(());
     }
@@ -388,8 +399,8 @@ fn carry(
     };
     let mut holders: Vec<ClauseIdx> = Vec::new();
     let mut in_context: Vec<ClauseIdx> = Vec::new();
-    for (i, c) in version.clauses.iter().enumerate() {
-        let text = c.full_text();
+    for i in 0..version.clauses.len() {
+        let text = quote_text(version, i);
         let hits = occurrences(&text, exact);
         if hits.is_empty() {
             continue;

@@ -172,3 +172,132 @@ fn schema_is_json_for_editors() {
     assert_eq!(value["title"], "AnnotationFile");
     assert!(stdout.contains("written_against"));
 }
+
+/// The bundled annotations (written on the first reading) carried to every later version: the
+/// expected states are the table in annotations/README.md.
+#[test]
+fn bundled_annotations_reach_every_state_across_versions() {
+    use billdiff::align::{align_bills, AlignConfig};
+    use billdiff::annotate::anchor::anchor_all;
+    use billdiff::annotate::{load_annotations, AnnotationSet};
+
+    let sets = load_annotations(&[root().join("annotations")]).expect("bundled files load");
+    let refs: Vec<&AnnotationSet> = sets.iter().collect();
+    let first = billdiff::app::load_bill(Path::new(&bill("2021-09-15-first-reading"))).unwrap();
+    let expected: &[(&str, [&str; 3])] = &[
+        ("drwca-01", ["anchored", "anchored", "anchored"]),
+        (
+            "drwca-02",
+            ["anchored", "relocated art2.p1.sp6", "relocated art2.p1.sp6"],
+        ),
+        ("drwca-03", ["text-changed", "text-changed", "text-changed"]),
+        ("drwca-04", ["anchored", "text-changed", "text-changed"]),
+        ("drwca-05", ["text-changed", "orphaned", "orphaned"]),
+        ("drwca-06", ["anchored", "orphaned", "orphaned"]),
+        ("drwca-07", ["anchored", "text-changed", "text-changed"]),
+        ("drwca-08", ["anchored", "text-changed", "text-changed"]),
+        (
+            "ocf-01",
+            ["anchored", "relocated art2.p1.sp8", "relocated art2.p1.sp8"],
+        ),
+        (
+            "ocf-02",
+            [
+                "anchored",
+                "ambiguous art2.p1.sp6 art7.p1.sp3",
+                "ambiguous art2.p1.sp6 art7.p1.sp3",
+            ],
+        ),
+        ("ocf-03", ["anchored", "anchored", "anchored"]),
+        ("ocf-04", ["anchored", "anchored", "anchored"]),
+        (
+            "ocf-05",
+            ["anchored", "relocated art9.p2", "relocated art9.p2"],
+        ),
+        (
+            "ocf-06",
+            ["relocated art10", "relocated art10", "relocated art10"],
+        ),
+        ("ocf-07", ["anchored", "text-changed", "text-changed"]),
+        ("ocf-08", ["anchored", "orphaned", "orphaned"]),
+        ("ocf-09", ["anchored", "anchored", "text-changed"]),
+    ];
+    let versions = [
+        "2022-03-09-second-reading",
+        "2022-04-senate",
+        "2022-05-03-signed",
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for (k, version) in versions.iter().enumerate() {
+        let v = billdiff::app::load_bill(Path::new(&bill(version))).unwrap();
+        let a = align_bills(&first, &v, &AlignConfig::default());
+        let anchored = anchor_all(&refs, Some((&first, &a)), &v).expect("targets exist");
+        assert_eq!(anchored.len(), expected.len());
+        for (got, (id, states)) in anchored.iter().zip(expected) {
+            assert_eq!(got.spec.id.value, *id);
+            let mut shown = got.anchor.state.as_str().to_string();
+            if got.anchor.state == billdiff::annotate::anchor::AnchorState::Relocated {
+                shown.push_str(&format!(" {}", v.clauses[got.anchor.clause.unwrap()].id));
+            }
+            for &c in &got.anchor.candidates {
+                shown.push_str(&format!(" {}", v.clauses[c].id));
+            }
+            assert_eq!(shown, states[k], "{id} on {version}");
+            seen.insert(got.anchor.state);
+        }
+    }
+    assert_eq!(seen.len(), 5, "every state occurs: {seen:?}");
+}
+
+#[test]
+fn check_and_diff_overlay_snapshots() {
+    for version in [
+        "2022-03-09-second-reading",
+        "2022-04-senate",
+        "2022-05-03-signed",
+    ] {
+        let out = crate::cli::billdiff()
+            .current_dir(root())
+            .args([
+                "check",
+                &format!("{BILLS}/{version}.md"),
+                "--annotations",
+                "annotations",
+                "--color",
+                "never",
+                "--width",
+                "140",
+            ])
+            .output()
+            .unwrap();
+        insta::assert_snapshot!(
+            format!("check_{version}"),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    let out = crate::cli::billdiff()
+        .current_dir(root())
+        .args([
+            "diff",
+            &format!("{BILLS}/2022-03-09-second-reading.md"),
+            &format!("{BILLS}/2022-04-senate.md"),
+            "--annotations",
+            "annotations",
+            "--color",
+            "never",
+            "--width",
+            "100",
+            "--verbose",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!(
+        "diff_annotations_second_reading__senate",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
