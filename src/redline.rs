@@ -78,7 +78,7 @@ impl Redline {
         let mut out = String::with_capacity(new.len());
         for op in &self.ops {
             if op.kind != OpKind::Delete {
-                out.push_str(&new[op.new.clone()]);
+                out.push_str(new.get(op.new.clone()).unwrap_or(""));
             }
         }
         out
@@ -89,7 +89,7 @@ impl Redline {
         let mut out = String::with_capacity(old.len());
         for op in &self.ops {
             if op.kind != OpKind::Insert {
-                out.push_str(&old[op.old.clone()]);
+                out.push_str(old.get(op.old.clone()).unwrap_or(""));
             }
         }
         out
@@ -105,15 +105,15 @@ impl Redline {
         let mut out = String::new();
         for op in &self.ops {
             match op.kind {
-                OpKind::Equal => out.push_str(&new[op.new.clone()]),
+                OpKind::Equal => out.push_str(new.get(op.new.clone()).unwrap_or("")),
                 OpKind::Delete => {
                     out.push_str("[-");
-                    out.push_str(&old[op.old.clone()]);
+                    out.push_str(old.get(op.old.clone()).unwrap_or(""));
                     out.push_str("-]");
                 }
                 OpKind::Insert => {
                     out.push_str("{+");
-                    out.push_str(&new[op.new.clone()]);
+                    out.push_str(new.get(op.new.clone()).unwrap_or(""));
                     out.push_str("+}");
                 }
             }
@@ -228,6 +228,28 @@ pub fn word_diff(old: &str, new: &str, config: &RedlineConfig) -> Redline {
         .filter_map(|&i| key(&new_tokens[i], opts))
         .collect();
 
+    // A side with nothing to compare (empty, or only ignored tokens): the texts are equal under
+    // the options when both are, else one side replaces the other.
+    if old_keys.is_empty() || new_keys.is_empty() {
+        if old_keys.is_empty() && new_keys.is_empty() {
+            let ops = if old.is_empty() && new.is_empty() {
+                Vec::new()
+            } else {
+                vec![RedlineOp {
+                    kind: OpKind::Equal,
+                    old: 0..old.len(),
+                    new: 0..new.len(),
+                }]
+            };
+            return Redline {
+                ops,
+                similarity: 1.0,
+                rewritten: false,
+                coarse: false,
+            };
+        }
+        return replaced(old, new, 0.0, false);
+    }
     let mut coarse = false;
     // Texts that share too few words are shown as replaced anyway: skip the word diff.
     if old != new {
@@ -241,16 +263,17 @@ pub fn word_diff(old: &str, new: &str, config: &RedlineConfig) -> Redline {
             coarse = true;
             coarse_steps(&old_keys, &new_keys)
         } else {
-            let deadline = Instant::now() + config.deadline;
+            // A deadline too far to represent means no deadline.
+            let deadline = Instant::now().checked_add(config.deadline);
             let ops = similar::capture_diff_slices_deadline(
                 // Myers gives the shortest edit script over words, which the cleanup below then
                 // turns into readable phrases; the deadline bounds its O(ND) worst case.
                 Algorithm::Myers,
                 &old_keys,
                 &new_keys,
-                Some(deadline),
+                deadline,
             );
-            if Instant::now() >= deadline {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
                 coarse = true;
             }
             ops.iter().flat_map(steps_of).collect()
@@ -446,75 +469,104 @@ fn merge_adjacent(steps: Vec<Step>) -> Vec<Step> {
 
 /// Absorbs small equal runs between changes into the changes, so a redline shows phrases, not
 /// a confetti of one-word matches (in the spirit of diff-match-patch's cleanupSemantic): an
-/// equal run with no word, or whose words are fewer than the changed words on both sides of it,
-/// becomes part of the change.
+/// equal run with no word, or of at most two words and fewer than the changed words on both
+/// sides of it, becomes part of the change. One pass with a stack and prefix sums of word
+/// counts, so the cost stays linear in the number of steps however many changes there are.
 fn cleanup_semantic(
-    mut steps: Vec<Step>,
+    steps: Vec<Step>,
     old_tokens: &[Token<'_>],
     old_sig: &[usize],
     new_tokens: &[Token<'_>],
     new_sig: &[usize],
 ) -> Vec<Step> {
-    let words_old = |r: (usize, usize)| {
-        (r.0..r.1)
-            .filter(|&i| old_tokens[old_sig[i]].is_word())
-            .count()
-    };
-    let words_new = |r: (usize, usize)| {
-        (r.0..r.1)
-            .filter(|&i| new_tokens[new_sig[i]].is_word())
-            .count()
-    };
-    loop {
-        let mut changed = false;
-        let mut i = 1;
-        while i + 1 < steps.len() {
-            if steps[i].kind != OpKind::Equal {
-                i += 1;
-                continue;
-            }
-            // Changed words just before and just after this equal run.
-            let before: usize = steps[..i]
-                .iter()
-                .rev()
-                .take_while(|s| s.kind != OpKind::Equal)
-                .map(|s| words_old(s.old).max(words_new(s.new)))
-                .sum();
-            let after: usize = steps[i + 1..]
-                .iter()
-                .take_while(|s| s.kind != OpKind::Equal)
-                .map(|s| words_old(s.old).max(words_new(s.new)))
-                .sum();
-            if before == 0 || after == 0 {
-                i += 1;
-                continue;
-            }
-            let eq_words = words_old(steps[i].old);
-            if eq_words == 0 || (eq_words <= 2 && eq_words < before && eq_words < after) {
-                let eq = steps[i];
-                steps[i] = Step {
-                    kind: OpKind::Delete,
-                    old: eq.old,
-                    new: (eq.new.0, eq.new.0),
-                };
-                steps.insert(
-                    i + 1,
-                    Step {
-                        kind: OpKind::Insert,
-                        old: (eq.old.1, eq.old.1),
-                        new: eq.new,
-                    },
-                );
-                changed = true;
-                steps = merge_adjacent(steps);
-                break;
-            }
-            i += 1;
+    /// An equal run, or a change covering an old and a new range.
+    #[derive(Clone, Copy)]
+    struct Seg {
+        changed: bool,
+        old: (usize, usize),
+        new: (usize, usize),
+    }
+    let prefix = |tokens: &[Token<'_>], sig: &[usize]| {
+        let mut sums = Vec::with_capacity(sig.len() + 1);
+        let mut total = 0usize;
+        sums.push(0);
+        for &i in sig {
+            total += usize::from(tokens[i].is_word());
+            sums.push(total);
         }
-        if !changed {
-            return steps;
+        sums
+    };
+    let old_words = prefix(old_tokens, old_sig);
+    let new_words = prefix(new_tokens, new_sig);
+    let count = |sums: &[usize], r: (usize, usize)| {
+        let last = sums.len() - 1;
+        sums[r.1.min(last)] - sums[r.0.min(last)]
+    };
+    // A change weighs its deleted and inserted words together.
+    let size = |s: &Seg| count(&old_words, s.old) + count(&new_words, s.new);
+    let mut segs: Vec<Seg> = Vec::with_capacity(steps.len());
+    for st in &steps {
+        let changed = st.kind != OpKind::Equal;
+        match segs.last_mut() {
+            Some(last) if changed && last.changed => {
+                last.old.1 = last.old.1.max(st.old.1);
+                last.new.1 = last.new.1.max(st.new.1);
+            }
+            _ => segs.push(Seg {
+                changed,
+                old: st.old,
+                new: st.new,
+            }),
         }
     }
+    let mut out: Vec<Seg> = Vec::with_capacity(segs.len());
+    for seg in segs {
+        if !seg.changed {
+            out.push(seg);
+            continue;
+        }
+        let mut change = seg;
+        while let [.., left, kept] = out.as_slice() {
+            let eq_words = count(&old_words, kept.old);
+            let absorb = left.changed
+                && !kept.changed
+                && (eq_words == 0
+                    || (eq_words <= 2 && eq_words < size(left) && eq_words < size(&change)));
+            if !absorb {
+                break;
+            }
+            change.old.0 = left.old.0;
+            change.new.0 = left.new.0;
+            out.truncate(out.len() - 2);
+        }
+        out.push(change);
+    }
+    let mut result = Vec::with_capacity(out.len() * 2);
+    for seg in out {
+        if !seg.changed {
+            result.push(Step {
+                kind: OpKind::Equal,
+                old: seg.old,
+                new: seg.new,
+            });
+            continue;
+        }
+        if seg.old.1 > seg.old.0 {
+            result.push(Step {
+                kind: OpKind::Delete,
+                old: seg.old,
+                new: (seg.new.0, seg.new.0),
+            });
+        }
+        if seg.new.1 > seg.new.0 {
+            result.push(Step {
+                kind: OpKind::Insert,
+                old: (seg.old.1, seg.old.1),
+                new: seg.new,
+            });
+        }
+    }
+    result
 }
 
 /// Turns steps over significant tokens into byte ranges over the texts. Each step covers its
@@ -724,6 +776,44 @@ mod tests {
         let repeated = "x ".repeat(50_000);
         let r = word_diff(&repeated, &"y ".repeat(50_000), &config);
         assert_tiles(&r, &repeated, &"y ".repeat(50_000));
+    }
+
+    #[test]
+    fn many_small_changes_are_cleaned_up_in_linear_time() {
+        // Thousands of one-word changes between kept words: the cleanup must not restart from
+        // the beginning after each merge.
+        let old: String = (0..20_000).map(|i| format!("w{i} p{i} q{i} ")).collect();
+        let new: String = (0..20_000).map(|i| format!("w{i} r{i} s{i} ")).collect();
+        let start = Instant::now();
+        let r = word_diff(&old, &new, &RedlineConfig::default());
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_tiles(&r, &old, &new);
+    }
+
+    #[test]
+    fn huge_deadline_and_ignored_only_sides() {
+        let config = RedlineConfig {
+            deadline: Duration::MAX,
+            ..RedlineConfig::default()
+        };
+        let r = word_diff("a b", "a c", &config);
+        assert_tiles(&r, "a b", "a c");
+        let ws = RedlineConfig {
+            compare: CompareOptions {
+                ignore_whitespace: true,
+                ..CompareOptions::default()
+            },
+            rewrite_threshold: 0.0,
+            ..RedlineConfig::default()
+        };
+        let r = word_diff(" ", "x", &ws);
+        assert_tiles(&r, " ", "x");
+        // Ops applied to other texts do not panic.
+        let _ = r.render_inline("", "");
     }
 
     #[test]
