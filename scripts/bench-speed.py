@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Wall time and peak memory of `billdiff diff --format json`, side by side with
 `git diff --no-index --word-diff`, on generated ~2 MB and ~20 MB bill pairs and on the largest
-corpus pair; plus parse speed (`billdiff outline`) on the largest corpus law.
+corpus pair; plus parse speed (`billdiff outline`) and `scan` time on the largest corpus law.
 
     scripts/bench-speed.py [--runs 5] [--corpus ../shared/corpus]
 
@@ -73,6 +73,8 @@ def main():
         mb = os.path.getsize(law) / 1e6
         print(f"parse (outline) sgb5 2025: {mb:.1f} MB in {statistics.median(runs) * 1000:.0f} ms "
               f"= {mb / statistics.median(runs):.0f} MB/s (whole process, including start-up and output)")
+        runs = [measure([BIN, "scan", law, "--format", "json"])[0] for _ in range(args.runs)]
+        print(f"scan sgb5 2025 with the built-in rule pack: {statistics.median(runs) * 1000:.0f} ms (whole process)")
 
 
 if __name__ == "__main__":

@@ -8,16 +8,17 @@ use anyhow::{bail, Context, Result};
 
 use crate::align::{align_bills, AlignConfig, Alignment, Pair};
 use crate::annotate::anchor::{anchor_all, Anchored};
+use crate::annotate::rules::{compare_flags, default_pack, load_rule_packs, FlagChange, RulePack};
 use crate::annotate::{load_annotations, AnnotationSet};
 use crate::config::{
     AnnotationConfig, CheckConfig, ColorChoice, CommonConfig, DiffConfig, OutlineConfig,
-    OutputFormat, DEFAULT_WIDTH,
+    OutputFormat, RuleConfig, ScanConfig, ScanFormat, DEFAULT_WIDTH,
 };
 use crate::model::Bill;
 use crate::output;
 use crate::parse::parse_bill;
 use crate::redline::RedlineConfig;
-use crate::render::{annotations, diff};
+use crate::render::{annotations, diff, flags};
 use crate::render::{outline, Painter};
 use crate::source::Source;
 
@@ -84,10 +85,19 @@ pub fn run_outline(path: &Path, config: &OutlineConfig) -> Result<ExitStatus> {
     for w in &warnings {
         eprintln!("warning: {}", crate::render::escape::terminal_safe_line(w));
     }
-    let overlay = (!config.annotations.paths.is_empty()).then_some(annotations::Overlay {
-        anchored: &anchored,
-        verbose: config.annotations.verbose,
-    });
+    let rules = if config.rules.paths.is_empty() {
+        None
+    } else {
+        let pack = load_pack(&config.rules)?;
+        let flags = pack.scan_bill(&bill);
+        Some((pack, flags))
+    };
+    let overlay =
+        (!config.annotations.paths.is_empty() || rules.is_some()).then_some(annotations::Overlay {
+            anchored: &anchored,
+            flags: rules.as_ref().map(|(p, f)| (p, f.as_slice())),
+            verbose: config.annotations.verbose,
+        });
     let text = match config.format {
         OutputFormat::Json => outline::outline_json(&bill, config.depth),
         OutputFormat::Text => {
@@ -168,11 +178,29 @@ pub fn run_diff(old_path: &Path, new_path: &Path, config: &DiffConfig) -> Result
         },
     };
     let differs = !scoped.is_unchanged();
+    // Flags gained, lost and kept, when rules are asked for (`--rules` or `--fail-on`).
+    let flagged = if config.rules.paths.is_empty() && config.rules.fail_on.is_none() {
+        None
+    } else {
+        let pack = load_pack(&config.rules)?;
+        let (old_flags, new_flags) = std::thread::scope(|scope| {
+            let old_job = scope.spawn(|| pack.scan_bill(&old));
+            let new_flags = pack.scan_bill(&new);
+            (old_job.join().unwrap_or_default(), new_flags)
+        });
+        let deltas = compare_flags(&old_flags, &new_flags, &scoped);
+        Some((pack, deltas, new_flags))
+    };
     match config.format {
         OutputFormat::Json => {
             let all: Vec<&Pair> = scoped.pairs.iter().collect();
-            output::stream_stdout(|w| diff::write_diff_json(w, &scoped, &old, &new, &all))
-                .context("cannot write to standard output")?;
+            let flag_json = flagged
+                .as_ref()
+                .map(|(pack, deltas, _)| flags::flag_deltas_json(pack, &old, &new, deltas));
+            output::stream_stdout(|w| {
+                diff::write_diff_json(w, &scoped, &old, &new, &all, flag_json.as_ref())
+            })
+            .context("cannot write to standard output")?;
         }
         OutputFormat::Text => {
             let (painter, width) = terminal_settings(&config.common);
@@ -193,15 +221,47 @@ pub fn run_diff(old_path: &Path, new_path: &Path, config: &DiffConfig) -> Result
             for w in &warnings {
                 eprintln!("warning: {}", crate::render::escape::terminal_safe_line(w));
             }
-            let overlay = (!config.annotations.paths.is_empty()).then_some(annotations::Overlay {
-                anchored: &anchored,
-                verbose: config.annotations.verbose,
-            });
-            let text = diff::diff_text(&scoped, &old, &new, &view, overlay);
+            let overlay = (!config.annotations.paths.is_empty() || flagged.is_some()).then_some(
+                annotations::Overlay {
+                    anchored: &anchored,
+                    flags: flagged.as_ref().map(|(p, _, f)| (p, f.as_slice())),
+                    verbose: config.annotations.verbose,
+                },
+            );
+            let mut text = diff::diff_text(&scoped, &old, &new, &view, overlay);
+            if let Some((pack, deltas, _)) = &flagged {
+                text.push_str(&painter.bold("flags\n"));
+                let lines = flags::flag_changes_text(
+                    pack,
+                    &old,
+                    &new,
+                    deltas,
+                    painter,
+                    config.annotations.verbose,
+                );
+                if lines.is_empty() {
+                    text.push_str("no flag gained or lost\n");
+                } else {
+                    text.push_str(&lines);
+                }
+            }
             output::write_stdout(text.as_bytes()).context("cannot write to standard output")?;
         }
     }
-    Ok(if differs { 1 } else { 0 })
+    let alarm = config.rules.fail_on.is_some_and(|t| {
+        flagged.as_ref().is_some_and(|(_, deltas, _)| {
+            deltas
+                .iter()
+                .any(|d| d.change == FlagChange::New && d.flag.severity <= t)
+        })
+    });
+    Ok(if alarm {
+        3
+    } else if differs {
+        1
+    } else {
+        0
+    })
 }
 
 /// The version an annotation file was written against: `--against`, a path (relative to the
@@ -342,7 +402,128 @@ pub fn run_check(path: &Path, config: &CheckConfig) -> Result<ExitStatus> {
 pub fn run_schema(kind: crate::cli::SchemaKind) -> Result<ExitStatus> {
     let text = match kind {
         crate::cli::SchemaKind::Annotations => crate::annotate::annotation_schema(),
+        crate::cli::SchemaKind::Rules => crate::annotate::rules::rules_schema(),
     };
     output::write_stdout(text.as_bytes()).context("cannot write to standard output")?;
+    Ok(0)
+}
+
+/// The rule pack of `config`: its files, or the built-in pack.
+pub fn load_pack(config: &RuleConfig) -> Result<RulePack> {
+    Ok(if config.paths.is_empty() {
+        default_pack()?
+    } else {
+        load_rule_packs(&config.paths)?
+    })
+}
+
+pub fn run_scan(path: &Path, config: &ScanConfig) -> Result<ExitStatus> {
+    let pack = load_pack(&config.rules)?;
+    let bill = load_bill(path)?;
+    let flags = pack.scan_bill(&bill);
+    let text = match config.format {
+        ScanFormat::Json => flags::scan_json(&pack, &bill, &flags),
+        ScanFormat::Sarif => flags::scan_sarif(&pack, &bill, &flags),
+        ScanFormat::Text => {
+            let (painter, width) = terminal_settings(&config.common);
+            flags::scan_text(&pack, &bill, &flags, painter, width)
+        }
+    };
+    output::write_stdout(text.as_bytes()).context("cannot write to standard output")?;
+    let fail = config
+        .rules
+        .fail_on
+        .is_some_and(|t| flags.iter().any(|f| f.severity <= t));
+    Ok(if fail { 1 } else { 0 })
+}
+
+pub fn run_quote(args: &crate::cli::QuoteArgs) -> Result<ExitStatus> {
+    use crate::cli::QuoteFormatArg;
+    use crate::render::quote::{quote_html, quote_markdown, quote_text, QuoteView, Since};
+    let annotation_config = args.annotations.to_config();
+    let sets = load_annotation_sets(&annotation_config)?;
+    let bill = load_bill(&args.bill)?;
+    let idx = crate::cite::resolve(&bill, &args.clause).map_err(|nf| {
+        anyhow::anyhow!(
+            "{}: no clause {:?}, expected an id or a citation; closest: {}",
+            bill.source.display_path(),
+            args.clause,
+            nf.closest.join(", ")
+        )
+    })?;
+    let range = crate::cite::quote_range(&bill, idx, args.recursive);
+    let text = &bill.source.text[range.clone()];
+    let mut notes = Vec::new();
+    let mut since = None;
+    if let Some(old_path) = &args.since {
+        let old = load_bill(old_path)?;
+        let alignment = align_bills(&old, &bill, &AlignConfig::default());
+        since = Some(match alignment.new_to_old[idx] {
+            None => Since {
+                intro: format!("Added since {}.", old.version_label()),
+                redline: None,
+            },
+            Some(o) => {
+                let pair = alignment.pairs.iter().find(|p| p.new == Some(idx));
+                let was = &old.clauses[o].label;
+                match pair.and_then(|p| p.redline.clone().map(|r| (p, r))) {
+                    Some((p, r)) => {
+                        let (ot, nt) = Alignment::pair_texts(p, &old, &bill);
+                        Since {
+                            intro: format!("Since {} ({was}):", old.version_label()),
+                            redline: Some((r, ot, nt)),
+                        }
+                    }
+                    None => Since {
+                        intro: format!("Unchanged since {} ({was}).", old.version_label()),
+                        redline: None,
+                    },
+                }
+            }
+        });
+    }
+    if !sets.is_empty() {
+        let (anchored, warnings) = anchor_sets(&sets, &annotation_config, &args.bill, &bill, None)?;
+        for w in &warnings {
+            eprintln!("warning: {}", crate::render::escape::terminal_safe_line(w));
+        }
+        for a in anchored.iter().filter(|a| a.anchor.clause == Some(idx)) {
+            notes.push(format!(
+                "{} {} · {}: {} [{}]",
+                a.spec.severity.as_str(),
+                a.spec.category.value,
+                a.set.file.organization.name,
+                a.spec.title,
+                a.anchor.state.as_str()
+            ));
+        }
+    }
+    if !args.rules.is_empty() {
+        let pack = load_rule_packs(&args.rules)?;
+        for f in pack.scan_bill(&bill).iter().filter(|f| f.clause == idx) {
+            let rule = &pack.rules[f.rule];
+            notes.push(format!(
+                "{} {} · rule {}: {}",
+                f.severity.as_str(),
+                rule.category(),
+                rule.id(),
+                rule.spec.message
+            ));
+        }
+    }
+    let view = QuoteView {
+        clause: idx,
+        text,
+        hash: crate::cite::quote_hash(text.as_bytes()),
+        lines: bill.source.line_range(&range),
+        since,
+        notes,
+    };
+    let out = match args.format {
+        QuoteFormatArg::Text => quote_text(&bill, &view),
+        QuoteFormatArg::Md => quote_markdown(&bill, &view),
+        QuoteFormatArg::Html => quote_html(&bill, &view),
+    };
+    output::write_stdout(out.as_bytes()).context("cannot write to standard output")?;
     Ok(0)
 }

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
     AnnotationConfig, CheckConfig, ColorChoice, CommonConfig, DiffConfig, OutlineConfig,
-    OutputFormat,
+    OutputFormat, RuleConfig, ScanConfig, ScanFormat,
 };
 use crate::redline::CompareOptions;
 
@@ -15,7 +15,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  no differences (diff) / success
   1  differences found (diff)
-  2  trouble: a file could not be read or parsed, or bad arguments";
+  2  trouble: a file could not be read or parsed, or bad arguments
+  3  diff --fail-on SEVERITY: the new version gains a flag at or above SEVERITY";
 
 const CHECK_EXIT_CODES: &str = "\
 Exit codes:
@@ -46,14 +47,105 @@ pub enum Command {
     /// Validate annotation files and show where each annotation stands on a version
     #[command(after_help = CHECK_EXIT_CODES)]
     Check(CheckArgs),
+    /// Flag risky provisions with rule packs (the built-in pack unless --rules is given)
+    #[command(after_help = SCAN_EXIT_CODES)]
+    Scan(ScanArgs),
+    /// Quote a clause exactly as it stands in the source, with a citation and a content hash
+    Quote(QuoteArgs),
     /// Print the JSON Schema of a file format (for editors with a YAML language server)
     Schema(SchemaArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum QuoteFormatArg {
+    Text,
+    Md,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct QuoteArgs {
+    /// The bill version (Markdown)
+    pub bill: PathBuf,
+    /// The clause: an id (art5.p2) or a citation as people write it ("Article 5(2)",
+    /// "art. 5 para 2", "статья 5 пункт 2", "§ 3 Abs. 2 Nr. 2")
+    pub clause: String,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: QuoteFormatArg,
+    /// Quote the clause with all its sub-clauses
+    #[arg(long)]
+    pub recursive: bool,
+    /// An older version: add the redline of the clause since then
+    #[arg(long, value_name = "OLD")]
+    pub since: Option<PathBuf>,
+    #[command(flatten)]
+    pub annotations: AnnotationArgs,
+    /// Rule pack files or directories whose flags on the clause to list
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub rules: Vec<PathBuf>,
+}
+
+const SCAN_EXIT_CODES: &str = "\
+Exit codes:
+  0  no flag at or above --fail-on (or no --fail-on)
+  1  a flag at or above --fail-on
+  2  trouble: an unreadable bill or an invalid rule file";
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ScanFormatArg {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SeverityArg {
+    High,
+    Medium,
+    Low,
+}
+
+impl From<SeverityArg> for crate::annotate::Severity {
+    fn from(s: SeverityArg) -> Self {
+        match s {
+            SeverityArg::High => crate::annotate::Severity::High,
+            SeverityArg::Medium => crate::annotate::Severity::Medium,
+            SeverityArg::Low => crate::annotate::Severity::Low,
+        }
+    }
+}
+
+/// Rule options shared by scan and diff.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Rule pack files or directories (default: the built-in pack)
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub rules: Vec<PathBuf>,
+    /// Fail on a flag of this severity or higher (scan: exit 1 when present; diff: exit 3 when the new version gains one)
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The bill version (Markdown)
+    pub bill: PathBuf,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ScanFormatArg,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SchemaKind {
     /// Annotation files (annotations/*.yaml)
     Annotations,
+    /// Rule pack files (annotations/rules/*.yaml)
+    Rules,
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +214,9 @@ pub struct OutlineArgs {
     pub depth: Option<usize>,
     #[command(flatten)]
     pub annotations: AnnotationArgs,
+    /// Rule pack files or directories whose flags to show beside the clauses
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub rules: Vec<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -162,6 +257,8 @@ pub struct DiffArgs {
     #[command(flatten)]
     pub annotations: AnnotationArgs,
     #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
     pub common: CommonArgs,
 }
 
@@ -184,6 +281,29 @@ impl AnnotationArgs {
             paths: self.annotations.clone(),
             against: self.against.clone(),
             verbose: self.verbose,
+        }
+    }
+}
+
+impl RuleArgs {
+    pub fn to_config(&self) -> RuleConfig {
+        RuleConfig {
+            paths: self.rules.clone(),
+            fail_on: self.fail_on.map(Into::into),
+        }
+    }
+}
+
+impl ScanArgs {
+    pub fn to_config(&self) -> ScanConfig {
+        ScanConfig {
+            common: self.common.to_config(),
+            rules: self.rules.to_config(),
+            format: match self.format {
+                ScanFormatArg::Text => ScanFormat::Text,
+                ScanFormatArg::Json => ScanFormat::Json,
+                ScanFormatArg::Sarif => ScanFormat::Sarif,
+            },
         }
     }
 }
@@ -213,6 +333,10 @@ impl OutlineArgs {
             format: self.format.into(),
             depth: self.depth,
             annotations: self.annotations.to_config(),
+            rules: RuleConfig {
+                paths: self.rules.clone(),
+                fail_on: None,
+            },
         }
     }
 }
@@ -233,6 +357,7 @@ impl DiffArgs {
             },
             ignore_numbering: self.ignore_numbering,
             annotations: self.annotations.to_config(),
+            rules: self.rules.to_config(),
         }
     }
 }

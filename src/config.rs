@@ -39,6 +39,29 @@ pub struct OutlineConfig {
     pub format: OutputFormat,
     pub depth: Option<usize>,
     pub annotations: AnnotationConfig,
+    pub rules: RuleConfig,
+}
+
+/// Rule packs to run and when to fail.
+#[derive(Debug, Clone, Default)]
+pub struct RuleConfig {
+    /// Rule files or folders; empty means the built-in pack.
+    pub paths: Vec<PathBuf>,
+    pub fail_on: Option<crate::annotate::Severity>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    pub common: CommonConfig,
+    pub rules: RuleConfig,
+    pub format: ScanFormat,
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +81,7 @@ pub struct DiffConfig {
     pub compare: CompareOptions,
     pub ignore_numbering: bool,
     pub annotations: AnnotationConfig,
+    pub rules: RuleConfig,
 }
 
 /// Width used when output is not a terminal and no `--width` was given, so output does not

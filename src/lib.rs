@@ -6,6 +6,7 @@
 pub mod align;
 pub mod annotate;
 pub mod app;
+pub mod cite;
 pub mod cli;
 pub mod config;
 pub mod model;

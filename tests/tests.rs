@@ -11,6 +11,8 @@ mod cli;
 mod corpus;
 #[path = "tests/properties.rs"]
 mod properties;
+#[path = "tests/quotes.rs"]
+mod quotes;
 #[path = "tests/snapshots.rs"]
 mod snapshots;
 

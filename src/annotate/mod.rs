@@ -4,6 +4,7 @@
 //! annotations to clauses of a version is `anchor`'s job; showing them is `render`'s.
 
 pub mod anchor;
+pub mod rules;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -9,6 +9,7 @@ use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 use super::escape::terminal_safe_line;
 use super::Painter;
 use crate::annotate::anchor::{AnchorState, Anchored};
+use crate::annotate::rules::{Flag, RulePack};
 use crate::annotate::Severity;
 use crate::model::{Bill, ClauseIdx};
 
@@ -21,10 +22,13 @@ fn severity_tag(painter: Painter, severity: Severity) -> String {
     }
 }
 
-/// Annotations to show beside clauses.
+/// Annotations and rule flags to show beside clauses: one overlay model, so a rule hit reads
+/// like an annotation whose source is the rule.
 #[derive(Clone, Copy)]
 pub struct Overlay<'o, 'a> {
     pub anchored: &'o [Anchored<'a>],
+    /// Flags of the version shown, with their pack.
+    pub flags: Option<(&'o RulePack, &'o [Flag])>,
     pub verbose: bool,
 }
 
@@ -59,16 +63,19 @@ pub fn detail(a: &Anchored<'_>, version: &Bill) -> String {
     }
 }
 
-/// The lines shown under a clause for the annotations anchored to it.
+/// The lines shown under a clause for the annotations anchored to it and the rules that flag it.
 pub fn annotation_lines(
-    anchored: &[Anchored<'_>],
+    overlay: Overlay<'_, '_>,
     clause: ClauseIdx,
     indent: &str,
     painter: Painter,
-    verbose: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    for a in anchored.iter().filter(|a| a.anchor.clause == Some(clause)) {
+    for a in overlay
+        .anchored
+        .iter()
+        .filter(|a| a.anchor.clause == Some(clause))
+    {
         out.push(format!(
             "{indent}⚑ {} {} · {}: {} [{}]",
             severity_tag(painter, a.spec.severity),
@@ -77,12 +84,24 @@ pub fn annotation_lines(
             terminal_safe_line(&a.spec.title),
             a.anchor.state.as_str()
         ));
-        if verbose {
+        if overlay.verbose {
             if let Some(comment) = &a.spec.comment {
                 for line in comment.lines() {
                     out.push(format!("{indent}  {}", terminal_safe_line(line)));
                 }
             }
+        }
+    }
+    if let Some((pack, flags)) = overlay.flags {
+        for f in flags.iter().filter(|f| f.clause == clause) {
+            let rule = &pack.rules[f.rule];
+            out.push(format!(
+                "{indent}⚑ {} {} · rule {}: {} [flag]",
+                severity_tag(painter, f.severity),
+                terminal_safe_line(rule.category()),
+                terminal_safe_line(rule.id()),
+                terminal_safe_line(&rule.spec.message)
+            ));
         }
     }
     out

@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthChar;
 use super::annotations::{annotation_lines, summary_table, Overlay};
 use super::escape::{terminal_safe, terminal_safe_line};
 use super::outline::BillJson;
-use super::Painter;
+use super::{visible_width, Painter};
 use crate::align::{Alignment, ChangeKind, MatchedBy, Pair};
 use crate::model::{Bill, ClauseIdx};
 use crate::redline::{OpKind, Redline};
@@ -319,26 +319,6 @@ fn pair_body(pair: &Pair, old: &Bill, new: &Bill, view: &DiffView, indent: &str)
     }
 }
 
-fn visible_width(s: &str) -> usize {
-    // Skip ANSI escape sequences we wrote ourselves (bill text was escaped before painting).
-    let mut width = 0;
-    let mut in_escape = false;
-    for c in s.chars() {
-        if in_escape {
-            if c.is_ascii_alphabetic() {
-                in_escape = false;
-            }
-            continue;
-        }
-        if c == '\x1b' {
-            in_escape = true;
-            continue;
-        }
-        width += c.width().unwrap_or(0);
-    }
-    width
-}
-
 fn side_by_side(left: &[String], right: &[String], col: usize, indent: &str) -> Vec<String> {
     let n = left.len().max(right.len());
     (0..n)
@@ -499,7 +479,7 @@ pub fn diff_text(
                 out.push('\n');
             }
             if let (Some(o), Some(n)) = (overlay, pair.new) {
-                for line in annotation_lines(o.anchored, n, "  ", painter, o.verbose) {
+                for line in annotation_lines(o, n, "  ", painter) {
                     out.push_str(&line);
                     out.push('\n');
                 }
@@ -513,7 +493,7 @@ pub fn diff_text(
     } else {
         out.push_str(&summary_tables(&summary, view));
     }
-    if let Some(o) = overlay {
+    if let Some(o) = overlay.filter(|o| !o.anchored.is_empty()) {
         out.push_str(&summary_table(o.anchored, new, painter, view.width));
     }
     out
@@ -527,6 +507,9 @@ struct DiffJson<'a> {
     old: BillJson<'a>,
     new: BillJson<'a>,
     summary: BTreeMap<&'static str, usize>,
+    /// Flags gained, lost and kept (only with `--rules` or `--fail-on`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flags: Option<&'a serde_json::Value>,
     pairs: PairsJson<'a>,
 }
 
@@ -648,6 +631,7 @@ pub fn write_diff_json(
     old: &Bill,
     new: &Bill,
     pairs: &[&Pair],
+    flags: Option<&serde_json::Value>,
 ) -> std::io::Result<()> {
     let visible = visible_pairs(alignment, old, new, false);
     let summary_counts = summarize(alignment, &visible, old, new);
@@ -661,6 +645,7 @@ pub fn write_diff_json(
         old: BillJson::new(old),
         new: BillJson::new(new),
         summary,
+        flags,
         pairs: PairsJson { pairs, old, new },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
@@ -671,6 +656,6 @@ pub fn write_diff_json(
 pub fn diff_json(alignment: &Alignment, old: &Bill, new: &Bill, pairs: &[&Pair]) -> String {
     let mut buf = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write_diff_json(&mut buf, alignment, old, new, pairs);
+    let _ = write_diff_json(&mut buf, alignment, old, new, pairs, None);
     String::from_utf8(buf).unwrap_or_default()
 }

@@ -42,6 +42,33 @@ pub fn terminal_safe_line(text: &str) -> String {
     terminal_safe(text).replace('\n', "\\n")
 }
 
+/// Escapes text for HTML element content and attribute values.
+pub fn html(text: &str) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A URL that may be a link target: only `http(s)` and `mailto`, else `None`.
+pub fn safe_url(url: &str) -> Option<&str> {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
+        .then_some(u)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +85,19 @@ mod tests {
         assert_eq!(terminal_safe("abc\u{202E}def"), "abc<U+202E>def");
         assert_eq!(terminal_safe("\u{9b}31m"), "\\x9b31m");
         assert_eq!(terminal_safe_line("a\nb"), "a\\nb");
+    }
+
+    #[test]
+    fn html_and_urls() {
+        assert_eq!(
+            html("<script>x&\"'</script>"),
+            "&lt;script&gt;x&amp;&quot;&#39;&lt;/script&gt;"
+        );
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(
+            safe_url(" https://example.org "),
+            Some("https://example.org")
+        );
+        assert_eq!(safe_url("mailto:a@b.org"), Some("mailto:a@b.org"));
     }
 }

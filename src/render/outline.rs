@@ -59,15 +59,21 @@ pub fn outline_text(
         out.push('\n');
         if let Some(o) = overlay {
             let pad = "  ".repeat(clause.depth + 1);
-            for l in annotation_lines(o.anchored, idx, &pad, painter, o.verbose) {
+            for l in annotation_lines(o, idx, &pad, painter) {
                 out.push_str(&l);
                 out.push('\n');
             }
         }
     }
     if let Some(o) = overlay {
-        out.push('\n');
-        out.push_str(&summary_table(o.anchored, bill, painter, width));
+        if !o.anchored.is_empty() {
+            out.push('\n');
+            out.push_str(&summary_table(o.anchored, bill, painter, width));
+        }
+        if let Some((pack, flags)) = o.flags {
+            out.push('\n');
+            out.push_str(&super::flags::flag_summary(pack, flags, painter, width));
+        }
     }
     if !bill.diagnostics.is_empty() {
         out.push('\n');

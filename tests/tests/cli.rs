@@ -163,3 +163,71 @@ fn closed_stdout_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn control_characters_in_bill_text_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let hostile = "## Article 1. Evil\x1b[2J title\n\n1. Text with \x1b]8;;http://x\x07link\x1b]8;;\x07, a\rreturn, a back\x08space and \u{202E}reversed.\n";
+    let a = write(d, "a.md", hostile.as_bytes());
+    let b = write(d, "b.md", hostile.replace("Text", "Words").as_bytes());
+    for args in [
+        vec!["outline", a.as_str()],
+        vec!["diff", a.as_str(), b.as_str(), "--context"],
+        vec!["diff", a.as_str(), b.as_str(), "--color", "always"],
+    ] {
+        let (_, stdout, _) = run(&args);
+        for bad in ['\r', '\x08', '\u{202E}', '\x07'] {
+            assert!(
+                !stdout.contains(bad),
+                "{args:?} passed {bad:?} through: {stdout:?}"
+            );
+        }
+        // Our own colour codes are the only escape sequences left.
+        let stripped = stdout.replace("\x1b[", "");
+        assert!(!stripped.contains('\x1b'), "{args:?}: {stdout:?}");
+        assert!(!stdout.contains("\x1b]8"), "{args:?}");
+        assert!(stdout.contains("\\x1b"), "{args:?}: {stdout}");
+        if args[0] == "diff" {
+            assert!(stdout.contains("<U+202E>"), "{args:?}: {stdout}");
+        }
+    }
+}
+
+#[test]
+fn output_is_byte_identical_run_to_run_and_across_environments() {
+    let bills = crate::root().join("bills/kz-child-online-safety");
+    let old = bills.join("2021-09-15-first-reading.md");
+    let new = bills.join("2022-04-senate.md");
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let annotations = crate::root().join("annotations");
+    let annotations = annotations.to_str().unwrap();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["outline", old],
+        vec!["outline", old, "--format", "json"],
+        vec!["diff", old, new],
+        vec!["diff", old, new, "--format", "json"],
+        vec![
+            "diff",
+            old,
+            new,
+            "--side-by-side",
+            "--annotations",
+            annotations,
+        ],
+        vec!["check", new, "--annotations", annotations],
+    ];
+    for args in commands {
+        let first = billdiff().args(&args).output().unwrap().stdout;
+        let again = billdiff()
+            .args(&args)
+            .env("TZ", "Asia/Almaty")
+            .env("LANG", "kk_KZ.UTF-8")
+            .env("LC_ALL", "de_DE.UTF-8")
+            .output()
+            .unwrap()
+            .stdout;
+        assert!(!first.is_empty(), "{args:?}");
+        assert!(first == again, "{args:?} differs between runs");
+    }
+}
