@@ -527,3 +527,50 @@ pub fn run_quote(args: &crate::cli::QuoteArgs) -> Result<ExitStatus> {
     output::write_stdout(out.as_bytes()).context("cannot write to standard output")?;
     Ok(0)
 }
+
+pub fn run_report(args: &crate::cli::ReportArgs) -> Result<ExitStatus> {
+    use crate::cli::ReportFormatArg;
+    use crate::render::report::{report_html, report_json, report_markdown};
+    let annotation_config = args.annotations.to_config();
+    let rule_config = RuleConfig {
+        paths: args.rules.clone(),
+        fail_on: None,
+    };
+    // Refuse a bad output path before any work is done.
+    let mut inputs: Vec<PathBuf> = vec![args.old.clone(), args.new.clone()];
+    inputs.extend(crate::annotate::annotation_paths(&annotation_config.paths)?);
+    inputs.extend(crate::annotate::annotation_paths(&rule_config.paths)?);
+    output::check_output_path(&args.output, &inputs)?;
+    let sets = load_annotation_sets(&annotation_config)?;
+    let pack = load_pack(&rule_config)?;
+    let (old, new) = load_pair(&args.old, &args.new)?;
+    let alignment = align_bills(&old, &new, &AlignConfig::default());
+    let (anchored, warnings) = anchor_sets(
+        &sets,
+        &annotation_config,
+        &args.new,
+        &new,
+        Some((&args.old, &old, &alignment)),
+    )?;
+    for w in &warnings {
+        eprintln!("warning: {}", crate::render::escape::terminal_safe_line(w));
+    }
+    let deltas = compare_flags(&pack.scan_bill(&old), &pack.scan_bill(&new), &alignment);
+    let report = crate::report::Report::build(
+        &old,
+        &new,
+        &alignment,
+        Some(&pack),
+        &deltas,
+        &anchored,
+        args.date.clone(),
+    );
+    let text = match args.format {
+        ReportFormatArg::Html => report_html(&report),
+        ReportFormatArg::Md => report_markdown(&report),
+        ReportFormatArg::Json => report_json(&report),
+    };
+    let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    output::write_file_atomic(&args.output, text.as_bytes(), &input_refs)?;
+    Ok(0)
+}

@@ -50,10 +50,41 @@ pub enum Command {
     /// Flag risky provisions with rule packs (the built-in pack unless --rules is given)
     #[command(after_help = SCAN_EXIT_CODES)]
     Scan(ScanArgs),
+    /// Write an annotated report of two versions (HTML, Markdown or JSON)
+    Report(ReportArgs),
     /// Quote a clause exactly as it stands in the source, with a citation and a content hash
     Quote(QuoteArgs),
     /// Print the JSON Schema of a file format (for editors with a YAML language server)
     Schema(SchemaArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormatArg {
+    Html,
+    Md,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The older version (Markdown)
+    pub old: PathBuf,
+    /// The newer version (Markdown)
+    pub new: PathBuf,
+    #[command(flatten)]
+    pub annotations: AnnotationArgs,
+    /// Rule pack files or directories (default: the built-in pack)
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub rules: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: ReportFormatArg,
+    /// The file to write (written to a temporary file first, then renamed; never an input)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    /// The date to print as the report's date (none by default, so output is reproducible)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -14,6 +14,7 @@ pub mod output;
 pub mod parse;
 pub mod redline;
 pub mod render;
+pub mod report;
 pub mod source;
 pub mod tokens;
 pub mod yaml;

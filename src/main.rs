@@ -20,6 +20,7 @@ fn main() {
         Command::Diff(args) => app::run_diff(&args.old, &args.new, &args.to_config()),
         Command::Check(args) => app::run_check(&args.bill, &args.to_config()),
         Command::Scan(args) => app::run_scan(&args.bill, &args.to_config()),
+        Command::Report(args) => app::run_report(args),
         Command::Quote(args) => app::run_quote(args),
         Command::Schema(args) => app::run_schema(args.kind),
     };

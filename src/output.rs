@@ -39,6 +39,37 @@ pub fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
 }
 
+/// Checks an output path before work starts: not one of the inputs, in a directory that exists.
+pub fn check_output_path(path: &Path, inputs: &[std::path::PathBuf]) -> anyhow::Result<()> {
+    use anyhow::bail;
+    for input in inputs {
+        if same_file(path, input) {
+            bail!(
+                "{}: refusing to overwrite an input file, choose another output path",
+                path.display()
+            );
+        }
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "{}: output directory {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    if path.is_dir() {
+        bail!(
+            "{}: is a directory, expected a file to write",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
 /// failure never leaves half a file; refuses to write over any of `inputs`.
 pub fn write_file_atomic(path: &Path, bytes: &[u8], inputs: &[&Path]) -> anyhow::Result<()> {

@@ -13,6 +13,10 @@ mod corpus;
 mod properties;
 #[path = "tests/quotes.rs"]
 mod quotes;
+#[path = "tests/reports.rs"]
+mod reports;
+#[path = "tests/rules.rs"]
+mod rules;
 #[path = "tests/snapshots.rs"]
 mod snapshots;
 

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
@@ -136,13 +136,108 @@ impl Rule {
     }
 }
 
-/// All rules of one or more files, with one prefilter over every main pattern.
+/// All rules of one or more files, with one combined prefilter over every main pattern.
 #[derive(Debug, Clone)]
 pub struct RulePack {
     pub rules: Vec<Rule>,
-    prefilter: RegexSet,
-    /// For each pattern of the prefilter, the rule it belongs to.
+    prefilter: Prefilter,
+}
+
+/// One Aho-Corasick automaton over the required literals of every main pattern
+/// (lower-cased; matched against the lower-cased clause text), plus the rules with a pattern
+/// that has no such literal, which are always candidates. A clause is then checked only
+/// against the rules whose literals occur in it.
+#[derive(Debug, Clone)]
+struct Prefilter {
+    automaton: aho_corasick::AhoCorasick,
+    /// For each literal, the rule it belongs to.
     owner: Vec<usize>,
+    /// Rules that must always be checked.
+    always: Vec<usize>,
+}
+
+/// Shortest literal worth indexing; shorter ones would make nearly every clause a candidate.
+const MIN_LITERAL: usize = 3;
+
+/// Literals one of which every match of `pattern` must contain, lower-cased, or `None` when
+/// there is no useful finite set (then the rule is always a candidate).
+fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(true)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let lits = required(&hir)?;
+    let shortest = lits.iter().map(|l| l.trim().chars().count()).min()?;
+    (shortest >= MIN_LITERAL).then_some(lits)
+}
+
+/// The best set of literals one of which must occur in any match of `hir`: for a sequence, the
+/// member whose shortest literal is longest; for an alternation, the union over its branches.
+fn required(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(lit) => std::str::from_utf8(&lit.0)
+            .ok()
+            .map(|t| vec![t.to_lowercase()]),
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        HirKind::Concat(subs) => subs
+            .iter()
+            .filter_map(required)
+            .max_by_key(|set| set.iter().map(|l| l.chars().count()).min().unwrap_or(0)),
+        HirKind::Alternation(subs) => {
+            let mut all = Vec::new();
+            for sub in subs {
+                all.extend(required(sub)?);
+            }
+            all.sort();
+            all.dedup();
+            Some(all)
+        }
+        _ => None,
+    }
+}
+
+impl Prefilter {
+    fn build(rules: &[Rule]) -> Result<Prefilter, String> {
+        let mut literals = Vec::new();
+        let mut owner = Vec::new();
+        let mut always = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for p in &rule.patterns {
+                match required_literals(p.as_str()) {
+                    Some(lits) => {
+                        for l in lits {
+                            literals.push(l);
+                            owner.push(i);
+                        }
+                    }
+                    None => always.push(i),
+                }
+            }
+        }
+        always.sort_unstable();
+        always.dedup();
+        let automaton = aho_corasick::AhoCorasick::new(&literals).map_err(|e| e.to_string())?;
+        Ok(Prefilter {
+            automaton,
+            owner,
+            always,
+        })
+    }
+
+    /// Rules that may fire on `text`, in pack order.
+    fn candidates(&self, text: &str) -> Vec<usize> {
+        let lower = text.to_lowercase();
+        let mut rules = self.always.clone();
+        for m in self.automaton.find_overlapping_iter(&lower) {
+            rules.push(self.owner[m.pattern().as_usize()]);
+        }
+        rules.sort_unstable();
+        rules.dedup();
+        rules
+    }
 }
 
 /// A rule that fired on a clause.
@@ -289,29 +384,11 @@ fn compile_pack(files: Vec<(PathBuf, String)>) -> Result<RulePack, AnnotationErr
             });
         }
     }
-    let mut sources = Vec::new();
-    let mut owner = Vec::new();
-    for (i, rule) in rules.iter().enumerate() {
-        for p in &rule.patterns {
-            sources.push(p.as_str().to_string());
-            owner.push(i);
-        }
-    }
-    let prefilter = RegexSetBuilder::new(&sources)
-        .case_insensitive(true)
-        .unicode(true)
-        .size_limit(REGEX_SIZE_LIMIT * 16)
-        .dfa_size_limit(REGEX_SIZE_LIMIT * 16)
-        .build()
-        .map_err(|e| AnnotationError::Invalid {
-            location: "rule pack".into(),
-            message: format!("the patterns together are too large to compile: {e}"),
-        })?;
-    Ok(RulePack {
-        rules,
-        prefilter,
-        owner,
-    })
+    let prefilter = Prefilter::build(&rules).map_err(|e| AnnotationError::Invalid {
+        location: "rule pack".into(),
+        message: format!("the patterns together cannot be indexed: {e}"),
+    })?;
+    Ok(RulePack { rules, prefilter })
 }
 
 /// Word index of each byte offset: the number of word starts at or before it.
@@ -334,13 +411,7 @@ impl RulePack {
         text: &str,
         scope_text: &dyn Fn() -> String,
     ) -> Vec<(usize, Severity, bool, Vec<Range<usize>>)> {
-        let mut rules: Vec<usize> = self
-            .prefilter
-            .matches(text)
-            .iter()
-            .map(|p| self.owner[p])
-            .collect();
-        rules.dedup();
+        let rules = self.prefilter.candidates(text);
         let mut out = Vec::new();
         let mut article: Option<String> = None;
         let mut starts: Option<Vec<usize>> = None;
@@ -580,6 +651,22 @@ mod tests {
             .into_iter()
             .next()
             .map(|(_, s, _, m)| (s, text[m[0].clone()].to_string()))
+    }
+
+    #[test]
+    fn required_literals_for_the_prefilter() {
+        let lits = |p: &str| required_literals(p);
+        assert_eq!(lits(r"within\s+24"), Some(vec!["within".to_string()]));
+        assert_eq!(
+            lits(r"\b(Remov\w*|delet\w*)"),
+            Some(vec!["delet".to_string(), "remov".to_string()])
+        );
+        assert_eq!(
+            lits(r"\bв\s+течение\s+(суток|\d+)"),
+            Some(vec!["течение".to_string()])
+        );
+        assert_eq!(lits(r"\d+ h"), None);
+        assert_eq!(lits(r"(a|bcd)"), None);
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn visible_pairs<'a>(
         .collect()
 }
 
-fn describe(pair: &Pair, old: &Bill, new: &Bill) -> String {
+pub fn describe(pair: &Pair, old: &Bill, new: &Bill) -> String {
     let o = pair.old.map(|i| &old.clauses[i]);
     let n = pair.new.map(|i| &new.clauses[i]);
     let mut head = match (o, n) {

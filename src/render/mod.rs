@@ -7,6 +7,7 @@ pub mod escape;
 pub mod flags;
 pub mod outline;
 pub mod quote;
+pub mod report;
 
 use anstyle::{AnsiColor, Effects, Style};
 
