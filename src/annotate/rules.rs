@@ -317,8 +317,39 @@ const DEFAULT_PACK: &[(&str, &str)] = &[
     ("ru.yaml", include_str!("../../annotations/rules/ru.yaml")),
 ];
 
+/// Compiles one validated rule; errors name the rule's position.
+fn compile_rule((spec, path, at): &(RuleSpec, PathBuf, String)) -> Result<Rule, AnnotationError> {
+    let rule_err = |e: String| AnnotationError::Invalid {
+        location: at.clone(),
+        message: format!("rule `{}`: {e}", spec.id.value),
+    };
+    let patterns = compile_all(&spec.patterns).map_err(rule_err)?;
+    let context = compile_all(&spec.context).map_err(rule_err)?;
+    let near = match &spec.near {
+        Some(n) => Some((n.words, compile_all(&n.patterns).map_err(rule_err)?)),
+        None => None,
+    };
+    let unless = match &spec.unless {
+        Some(u) => Some((
+            u.scope,
+            u.effect,
+            compile_all(&u.patterns).map_err(rule_err)?,
+        )),
+        None => None,
+    };
+    Ok(Rule {
+        spec: spec.clone(),
+        path: path.clone(),
+        patterns,
+        context,
+        near,
+        unless,
+    })
+}
+
 fn compile_pack(files: Vec<(PathBuf, String)>) -> Result<RulePack, AnnotationError> {
     let mut rules = Vec::new();
+    let mut pending: Vec<(RuleSpec, PathBuf, String)> = Vec::new();
     let mut ids = HashSet::new();
     for (path, text) in files {
         let shown = path.display().to_string();
@@ -359,30 +390,26 @@ fn compile_pack(files: Vec<(PathBuf, String)>) -> Result<RulePack, AnnotationErr
                     spec.id.value
                 )));
             }
-            let rule_err = |e: String| invalid(format!("rule `{}`: {e}", spec.id.value));
-            let patterns = compile_all(&spec.patterns).map_err(rule_err)?;
-            let context = compile_all(&spec.context).map_err(rule_err)?;
-            let near = match &spec.near {
-                Some(n) => Some((n.words, compile_all(&n.patterns).map_err(rule_err)?)),
-                None => None,
-            };
-            let unless = match &spec.unless {
-                Some(u) => Some((
-                    u.scope,
-                    u.effect,
-                    compile_all(&u.patterns).map_err(rule_err)?,
-                )),
-                None => None,
-            };
-            rules.push(Rule {
-                spec,
-                path: path.clone(),
-                patterns,
-                context,
-                near,
-                unless,
-            });
+            pending.push((spec, path.clone(), at));
         }
+    }
+    // Unicode regexes take a while to compile: use both cores, keep the order (and report the
+    // first invalid rule in file order).
+    let half = pending.len().div_ceil(2);
+    let (first, second) = pending.split_at(half);
+    let (a, b) = std::thread::scope(|scope| {
+        let job = scope.spawn(|| first.iter().map(compile_rule).collect::<Vec<_>>());
+        let b: Vec<_> = second.iter().map(compile_rule).collect();
+        (job.join().unwrap_or_default(), b)
+    });
+    if a.len() != first.len() {
+        return Err(AnnotationError::Invalid {
+            location: "rule pack".into(),
+            message: "compiling the rules failed".into(),
+        });
+    }
+    for rule in a.into_iter().chain(b) {
+        rules.push(rule?);
     }
     let prefilter = Prefilter::build(&rules).map_err(|e| AnnotationError::Invalid {
         location: "rule pack".into(),
