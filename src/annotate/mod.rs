@@ -221,12 +221,19 @@ pub fn load_annotation_file(path: &Path) -> Result<AnnotationSet, AnnotationErro
         }
     }
     let source = Source::read(path)?;
-    let file: AnnotationFile = crate::yaml::from_str(&source.text, &shown, 1)?;
-    validate(&file, &shown)?;
+    let file = parse_annotation_text(&source.text, &shown)?;
     Ok(AnnotationSet {
         path: path.to_path_buf(),
         file,
     })
+}
+
+/// Reads and validates the YAML of an annotation file already in memory; `shown` names it in
+/// messages.
+pub fn parse_annotation_text(text: &str, shown: &str) -> Result<AnnotationFile, AnnotationError> {
+    let file: AnnotationFile = crate::yaml::from_str(text, shown, 1)?;
+    validate(&file, shown)?;
+    Ok(file)
 }
 
 fn at(path: &str, loc: &serde_saphyr::Location) -> String {

@@ -295,6 +295,11 @@ pub fn load_rule_packs(paths: &[PathBuf]) -> Result<RulePack, AnnotationError> {
     compile_pack(files)
 }
 
+/// Compiles one rule pack file already in memory; `shown` names it in messages.
+pub fn parse_rule_pack_text(text: &str, shown: &str) -> Result<RulePack, AnnotationError> {
+    compile_pack(vec![(PathBuf::from(shown), text.to_string())])
+}
+
 /// The default pack, compiled into the binary from `annotations/rules/`.
 pub fn default_pack() -> Result<RulePack, AnnotationError> {
     compile_pack(

@@ -39,8 +39,9 @@ fn assert_refused(dir: &Path, text: &str, expect: &str) {
         "--annotations",
         &path,
     ]);
+    // A hang guard, not a speed check (speed is measured by scripts/): generous on purpose.
     assert!(
-        start.elapsed() < Duration::from_secs(5),
+        start.elapsed() < Duration::from_secs(30),
         "took {:?}",
         start.elapsed()
     );

@@ -231,3 +231,109 @@ fn output_is_byte_identical_run_to_run_and_across_environments() {
         assert!(first == again, "{args:?} differs between runs");
     }
 }
+
+/// Runs billdiff and fails if it takes longer than `limit`: a hang guard, not a speed check
+/// (speed is measured by the scripts in scripts/), so the limits are generous.
+fn run_bounded(args: &[&str], limit: std::time::Duration) -> (i32, String) {
+    let start = std::time::Instant::now();
+    let out = billdiff().args(args).output().unwrap();
+    assert!(
+        start.elapsed() < limit,
+        "{args:?} took {:?}",
+        start.elapsed()
+    );
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn hostile_markdown_is_parsed_without_stack_overflow_or_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let limit = std::time::Duration::from_secs(60);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("line.md", {
+            let mut v = b"## Article 1. Long\n\n1. ".to_vec();
+            v.extend(std::iter::repeat_n(b"word ".as_slice(), 20_000_000).flatten());
+            v
+        }),
+        (
+            "lists.md",
+            (0..10_000)
+                .flat_map(|i| format!("{}- x\n", "  ".repeat(i % 500 + i / 500)).into_bytes())
+                .collect(),
+        ),
+        (
+            "quotes.md",
+            format!("{} x\n", ">".repeat(10_000)).into_bytes(),
+        ),
+        (
+            "headings.md",
+            (0..100_000)
+                .flat_map(|i| format!("## Article {i}. T\n\n").into_bytes())
+                .collect(),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let path = write(d, name, &bytes);
+        let (code, stderr) = run_bounded(&["outline", &path, "--depth", "0"], limit);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("overflow"),
+            "{name}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_pathological_diff_finishes_with_a_coarse_or_rewritten_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Two 1 MB clauses with nothing in common, and long runs of one repeated token.
+    let old: String = (0..120_000).map(|i| format!("a{i} ")).collect();
+    let new: String = (0..120_000).map(|i| format!("b{i} ")).collect();
+    let a = write(
+        d,
+        "a.md",
+        format!("## Article 1. T\n\n1. {old}\n").as_bytes(),
+    );
+    let b = write(
+        d,
+        "b.md",
+        format!("## Article 1. T\n\n1. {new}\n").as_bytes(),
+    );
+    let (code, _) = run_bounded(
+        &["diff", &a, &b, "--stat"],
+        std::time::Duration::from_secs(30),
+    );
+    assert_eq!(code, 1);
+    let out = billdiff()
+        .args(["diff", &a, &b, "--width", "100"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("rewritten")
+            || text.contains("coarse diff")
+            || (text.contains("(removed)") && text.contains("(added)")),
+        "{}",
+        &text[..300.min(text.len())]
+    );
+    let x = write(
+        d,
+        "x.md",
+        format!("## Article 1. T\n\n1. {}\n", "x ".repeat(500_000)).as_bytes(),
+    );
+    let y = write(
+        d,
+        "y.md",
+        format!("## Article 1. T\n\n1. {}\n", "x y ".repeat(250_000)).as_bytes(),
+    );
+    let (code, _) = run_bounded(
+        &["diff", &x, &y, "--stat"],
+        std::time::Duration::from_secs(30),
+    );
+    assert_eq!(code, 1);
+}
