@@ -73,26 +73,13 @@ pub fn check_output_path(path: &Path, inputs: &[std::path::PathBuf]) -> anyhow::
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
 /// failure never leaves half a file; refuses to write over any of `inputs`.
 pub fn write_file_atomic(path: &Path, bytes: &[u8], inputs: &[&Path]) -> anyhow::Result<()> {
-    use anyhow::{bail, Context};
-    for input in inputs {
-        if same_file(path, input) {
-            bail!(
-                "{}: refusing to overwrite an input file, choose another output path",
-                path.display()
-            );
-        }
-    }
+    use anyhow::Context;
+    let owned: Vec<std::path::PathBuf> = inputs.iter().map(|p| p.to_path_buf()).collect();
+    check_output_path(path, &owned)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    if !dir.is_dir() {
-        bail!(
-            "{}: output directory {} does not exist",
-            path.display(),
-            dir.display()
-        );
-    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
