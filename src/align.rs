@@ -17,7 +17,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::model::{Bill, ClauseIdx};
 use crate::parse::id_number;
-use crate::redline::{word_diff, CompareOptions, Redline, RedlineConfig};
+use crate::redline::{common_sorted, word_diff, CompareOptions, Redline, RedlineConfig};
 use crate::tokens::Tokens;
 
 /// Settings of one alignment.
@@ -298,19 +298,7 @@ fn dice(a: &[u32], b: &[u32]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    (2 * common) as f32 / (a.len() + b.len()) as f32
+    (2 * common_sorted(a, b)) as f32 / (a.len() + b.len()) as f32
 }
 
 /// How much of `part` is contained in `whole` (multiset containment).
@@ -318,19 +306,7 @@ fn containment(part: &[u32], whole: &[u32]) -> f32 {
     if part.is_empty() {
         return 0.0;
     }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < part.len() && j < whole.len() {
-        match part[i].cmp(&whole[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    common as f32 / part.len() as f32
+    common_sorted(part, whole) as f32 / part.len() as f32
 }
 
 // ----------------------------------------------------------------------------------- matcher

@@ -157,19 +157,7 @@ pub fn similarity(old: &str, new: &str, opts: &CompareOptions) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    (2 * common) as f32 / (a.len() + b.len()) as f32
+    (2 * common_sorted(&a, &b)) as f32 / (a.len() + b.len()) as f32
 }
 
 /// One deletion of all old text and one insertion of all new text.
@@ -195,6 +183,23 @@ fn replaced(old: &str, new: &str, similarity: f32, coarse: bool) -> Redline {
         rewritten: true,
         coarse,
     }
+}
+
+/// Size of the multiset intersection of two sorted slices (one merge pass).
+pub(crate) fn common_sorted<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common
 }
 
 /// A diff step over significant-token indices, before it becomes byte ranges.

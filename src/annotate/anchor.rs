@@ -294,6 +294,8 @@ pub fn anchor_all<'a>(
                 .collect()
         })
         .unwrap_or_default();
+    // Quote texts of every clause, built once and only if an annotation's clause is gone.
+    let version_texts: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
     let mut out = Vec::new();
     for &set in sets {
         let path = set.path.display().to_string();
@@ -340,7 +342,15 @@ pub fn anchor_all<'a>(
                     found: None,
                     score: 1.0,
                 },
-                Some((w, alignment)) => carry(spec, w, wc, alignment, &pair_of_old, version),
+                Some((w, alignment)) => carry(
+                    spec,
+                    w,
+                    wc,
+                    alignment,
+                    &pair_of_old,
+                    version,
+                    &version_texts,
+                ),
             };
             out.push(Anchored { set, spec, anchor });
         }
@@ -356,6 +366,7 @@ fn carry(
     alignment: &Alignment,
     pair_of_old: &HashMap<ClauseIdx, usize>,
     version: &Bill,
+    version_texts: &std::cell::OnceCell<Vec<String>>,
 ) -> Anchor {
     let base = Anchor {
         state: AnchorState::Orphaned,
@@ -399,14 +410,18 @@ fn carry(
     };
     let mut holders: Vec<ClauseIdx> = Vec::new();
     let mut in_context: Vec<ClauseIdx> = Vec::new();
-    for i in 0..version.clauses.len() {
-        let text = quote_text(version, i);
-        let hits = occurrences(&text, exact);
+    let texts = version_texts.get_or_init(|| {
+        (0..version.clauses.len())
+            .map(|i| quote_text(version, i))
+            .collect()
+    });
+    for (i, text) in texts.iter().enumerate() {
+        let hits = occurrences(text, exact);
         if hits.is_empty() {
             continue;
         }
         holders.push(i);
-        if hits.iter().any(|h| context_matches(&text, h, spec)) {
+        if hits.iter().any(|h| context_matches(text, h, spec)) {
             in_context.push(i);
         }
     }
