@@ -156,7 +156,8 @@ enum BlockKind {
     Other,
 }
 
-fn markdown_options() -> Options {
+/// The Markdown extensions bills use (public for benchmarks that time pulldown-cmark alone).
+pub fn markdown_options() -> Options {
     Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_FOOTNOTES
