@@ -11,6 +11,8 @@
 //! 5. body clauses left over anywhere (a paragraph moved to another article): indexed similarity;
 //! 6. split and merged clauses next to a pair, then classification and redlines.
 
+use std::ops::Range;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use xxhash_rust::xxh3::Xxh3;
@@ -18,7 +20,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::model::{Bill, ClauseIdx};
 use crate::parse::id_number;
 use crate::redline::{common_sorted, word_diff, CompareOptions, Redline, RedlineConfig};
-use crate::tokens::Tokens;
+use crate::tokens::for_each_word;
 
 /// Settings of one alignment.
 #[derive(Debug, Clone, Default)]
@@ -146,116 +148,219 @@ impl Alignment {
 /// Word id: a hash of the lower-cased word, cut to 32 bits. A collision would only nudge a
 /// similarity score; no map of words is needed, so both sides are fingerprinted independently.
 fn word_id(word: &str, scratch: &mut String) -> u32 {
-    if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
-        scratch.clear();
-        scratch.extend(word.chars().flat_map(char::to_lowercase));
-        xxhash_rust::xxh3::xxh3_64(scratch.as_bytes()) as u32
-    } else {
-        xxhash_rust::xxh3::xxh3_64(word.as_bytes()) as u32
+    let bytes = word.as_bytes();
+    if bytes.is_ascii() {
+        if !bytes.iter().any(u8::is_ascii_uppercase) {
+            return xxhash_rust::xxh3::xxh3_64(bytes) as u32;
+        }
+        let mut buf = [0u8; 64];
+        if let Some(lower) = buf.get_mut(..bytes.len()) {
+            for (d, s) in lower.iter_mut().zip(bytes) {
+                *d = s.to_ascii_lowercase();
+            }
+            return xxhash_rust::xxh3::xxh3_64(lower) as u32;
+        }
     }
+    scratch.clear();
+    scratch.extend(word.chars().flat_map(char::to_lowercase));
+    xxhash_rust::xxh3::xxh3_64(scratch.as_bytes()) as u32
 }
 
-/// Per-clause data the passes compare: hashes of the own text and of the subtree, and the
-/// sorted bag of word ids of the own text (heading included).
-struct Prints {
+/// A key for a clause number as it goes into ids (`id_number`), so that numbers compare
+/// without building strings; `None` for unnumbered clauses.
+fn number_key(number: Option<&String>) -> Option<u64> {
+    number.map(|n| {
+        if n.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+            xxhash_rust::xxh3::xxh3_64(n.as_bytes())
+        } else {
+            xxhash_rust::xxh3::xxh3_64(id_number(n).as_bytes())
+        }
+    })
+}
+
+/// Per-clause data the passes compare. Hashes of the own text and of the subtree are taken for
+/// every clause up front (cheap); word bags and trigram sketches only for the clauses a
+/// similarity pass looks at (`ensure`), which on an ordinary revision is a small share: most
+/// clauses pair by hash. Bags and sketches of all clauses sit in one buffer each.
+struct Prints<'b> {
+    bill: &'b Bill,
     own_hash: Vec<u64>,
     tree_hash: Vec<u64>,
-    bags: Vec<Vec<u32>>,
-    /// Bottom-k sketch of the word trigrams of the own text (see `own_sketch`).
-    sketches: Vec<Vec<u32>>,
+    /// `number_key` of every clause.
+    numbers: Vec<Option<u64>>,
+    /// Bytes of the own text (heading included): the weight of a clause in a unit's contents.
+    weight: Vec<u32>,
+    /// Where each clause's sorted bag of word ids sits in `bag_words`; `None` until needed.
+    bags: Vec<Option<Range<usize>>>,
+    bag_words: Vec<u32>,
+    /// Where each clause's bottom-k trigram sketch sits in `sketch_values` (with its bag).
+    sketches: Vec<Range<usize>>,
+    sketch_values: Vec<u32>,
     /// Bag of the whole subtree, for heading units only (empty otherwise).
     tree_bags: Vec<Vec<u32>>,
+    scratch: String,
+    trigrams: Vec<u32>,
 }
 
-fn hash_text(text: &str, opts: &CompareOptions) -> u64 {
-    if !opts.ignore_case && !opts.ignore_whitespace && !opts.ignore_punctuation {
-        return xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+/// The heading and the text of a clause, joined as `Clause::full_text` joins them.
+fn own_parts(clause: &crate::model::Clause) -> [&str; 2] {
+    match &clause.heading {
+        Some(h) => [h, &clause.text],
+        None => [&clause.text, ""],
     }
+}
+
+fn hash_text(parts: [&str; 2], opts: &CompareOptions) -> u64 {
     let mut h = Xxh3::new();
-    let mut buf = [0u8; 4];
-    for c in text.chars() {
-        if opts.ignore_whitespace && c.is_whitespace() {
-            continue;
-        }
-        if opts.ignore_punctuation && !c.is_alphanumeric() && !c.is_whitespace() {
-            continue;
-        }
-        if opts.ignore_case {
-            for lc in c.to_lowercase() {
-                h.update(lc.encode_utf8(&mut buf).as_bytes());
+    if !opts.ignore_case && !opts.ignore_whitespace && !opts.ignore_punctuation {
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                if part.is_empty() {
+                    continue;
+                }
+                h.update(b"\n");
             }
-        } else {
-            h.update(c.encode_utf8(&mut buf).as_bytes());
+            h.update(part.as_bytes());
+        }
+        return h.digest();
+    }
+    let mut buf = [0u8; 4];
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 && part.is_empty() {
+            continue;
+        }
+        let sep = if i > 0 { "\n" } else { "" };
+        for c in sep.chars().chain(part.chars()) {
+            if opts.ignore_whitespace && c.is_whitespace() {
+                continue;
+            }
+            if opts.ignore_punctuation && !c.is_alphanumeric() && !c.is_whitespace() {
+                continue;
+            }
+            if opts.ignore_case {
+                for lc in c.to_lowercase() {
+                    h.update(lc.encode_utf8(&mut buf).as_bytes());
+                }
+            } else {
+                h.update(c.encode_utf8(&mut buf).as_bytes());
+            }
         }
     }
     h.digest()
 }
 
-fn fingerprints(bill: &Bill, opts: &CompareOptions) -> Prints {
+fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
     let n = bill.clauses.len();
-    let mut own_hash = Vec::with_capacity(n);
-    let mut bags = Vec::with_capacity(n);
-    let mut sketches = Vec::with_capacity(n);
-    let mut scratch = String::new();
+    let mut prints = Prints {
+        bill,
+        own_hash: Vec::with_capacity(n),
+        tree_hash: vec![0u64; n],
+        numbers: Vec::with_capacity(n),
+        weight: Vec::with_capacity(n),
+        bags: vec![None; n],
+        bag_words: Vec::new(),
+        sketches: vec![0..0; n],
+        sketch_values: Vec::new(),
+        tree_bags: vec![Vec::new(); n],
+        scratch: String::new(),
+        trigrams: Vec::new(),
+    };
     for clause in &bill.clauses {
-        own_hash.push(match &clause.heading {
-            Some(_) => hash_text(&clause.full_text(), opts),
-            None => hash_text(&clause.text, opts),
-        });
-        let mut bag: Vec<u32> = Vec::new();
-        for part in [
-            clause.heading.as_deref().unwrap_or(""),
-            clause.text.as_str(),
-        ] {
-            for token in Tokens::new(part) {
-                if token.is_word() {
-                    bag.push(word_id(token.text, &mut scratch));
-                }
-            }
-        }
-        // The words are still in reading order here: take the trigram sketch first.
-        sketches.push(own_sketch(&bag));
-        bag.sort_unstable();
-        bags.push(bag);
+        let parts = own_parts(clause);
+        prints.own_hash.push(hash_text(parts, opts));
+        prints.numbers.push(number_key(clause.number.as_ref()));
+        let bytes = parts[0].len() + parts[1].len();
+        prints.weight.push(u32::try_from(bytes).unwrap_or(u32::MAX));
     }
     // Subtree hashes, children first (they follow their parent in the arena).
-    let mut tree_hash = vec![0u64; n];
     for idx in (0..n).rev() {
         let clause = &bill.clauses[idx];
         let mut h = Xxh3::new();
-        h.update(&own_hash[idx].to_le_bytes());
+        h.update(&prints.own_hash[idx].to_le_bytes());
         for &child in &clause.children {
-            h.update(&tree_hash[child].to_le_bytes());
+            h.update(&prints.tree_hash[child].to_le_bytes());
         }
-        tree_hash[idx] = h.digest();
+        prints.tree_hash[idx] = h.digest();
     }
-    Prints {
-        own_hash,
-        tree_hash,
-        bags,
-        sketches,
-        tree_bags: vec![Vec::new(); n],
-    }
+    prints
 }
 
-impl Prints {
+impl Prints<'_> {
+    /// Computes the bag and sketch of a clause, once.
+    fn ensure(&mut self, idx: ClauseIdx) {
+        if self.bags[idx].is_some() {
+            return;
+        }
+        let from = self.bag_words.len();
+        for part in own_parts(&self.bill.clauses[idx]) {
+            let scratch = &mut self.scratch;
+            let words = &mut self.bag_words;
+            for_each_word(part, |w| words.push(word_id(w, scratch)));
+        }
+        // The words are still in reading order here: take the trigram sketch first.
+        own_sketch(&self.bag_words[from..], &mut self.trigrams);
+        let at = self.sketch_values.len();
+        self.sketch_values.extend_from_slice(&self.trigrams);
+        self.sketches[idx] = at..self.sketch_values.len();
+        self.bag_words[from..].sort_unstable();
+        self.bags[idx] = Some(from..self.bag_words.len());
+    }
+
+    /// `ensure` for a clause and its whole subtree.
+    fn ensure_subtree(&mut self, idx: ClauseIdx) {
+        for i in self.bill.subtree(idx) {
+            self.ensure(i);
+        }
+    }
+
+    /// The sorted bag of word ids of a clause's own text (`ensure` first).
+    fn bag(&self, idx: ClauseIdx) -> &[u32] {
+        debug_assert!(self.bags[idx].is_some(), "bag of clause {idx} not computed");
+        self.bags[idx]
+            .clone()
+            .map_or(&[][..], |r| &self.bag_words[r])
+    }
+
+    /// The trigram sketch of a clause's own text (`ensure` first).
+    fn own_sketch(&self, idx: ClauseIdx) -> &[u32] {
+        &self.sketch_values[self.sketches[idx].clone()]
+    }
+
     /// Fills the subtree bags of the given units (articles left over after the identical-text
     /// pass; the others never need one).
-    fn fill_tree_bags(&mut self, bill: &Bill, units: impl Iterator<Item = ClauseIdx>) {
-        for idx in units {
+    fn fill_tree_bags(&mut self, units: &[ClauseIdx]) {
+        for &idx in units {
+            if !self.tree_bags[idx].is_empty() {
+                continue;
+            }
+            self.ensure_subtree(idx);
             let mut bag = Vec::new();
-            for i in bill.subtree(idx) {
-                bag.extend_from_slice(&self.bags[i]);
+            for i in self.bill.subtree(idx) {
+                bag.extend_from_slice(self.bag(i));
             }
             bag.sort_unstable();
             self.tree_bags[idx] = bag;
         }
     }
+
+    /// The contents of a unit: (own-text hash, weight) of every clause in its subtree, sorted,
+    /// without empty clauses.
+    fn contents(&self, idx: ClauseIdx) -> Vec<(u64, u32)> {
+        let mut all: Vec<(u64, u32)> = self
+            .bill
+            .subtree(idx)
+            .filter(|&i| self.weight[i] > 0)
+            .map(|i| (self.own_hash[i], self.weight[i]))
+            .collect();
+        all.sort_unstable();
+        all
+    }
 }
 
 /// The `SKETCH_SIZE` smallest hashes of the word trigrams of a text (word ids in reading
-/// order): a bottom-k MinHash sketch, so candidate pairs come from shared sketch values.
-fn own_sketch(words: &[u32]) -> Vec<u32> {
+/// order), into `out`: a bottom-k MinHash sketch, so candidate pairs come from shared sketch
+/// values.
+fn own_sketch(words: &[u32], out: &mut Vec<u32>) {
     let mix = |x: u64| {
         // splitmix64 finaliser: spreads the combined ids over all bits.
         let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -263,34 +368,63 @@ fn own_sketch(words: &[u32]) -> Vec<u32> {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         (z ^ (z >> 31)) as u32
     };
-    let mut hashes: Vec<u32> = if words.len() < 3 {
-        words.iter().map(|&w| mix(u64::from(w))).collect()
+    out.clear();
+    if words.len() < 3 {
+        out.extend(words.iter().map(|&w| mix(u64::from(w))));
     } else {
-        words
-            .windows(3)
-            .map(|w| mix((u64::from(w[0]) << 42) ^ (u64::from(w[1]) << 21) ^ u64::from(w[2])))
-            .collect()
-    };
-    hashes.sort_unstable();
-    hashes.dedup();
-    hashes.truncate(SKETCH_SIZE);
-    hashes
+        out.extend(
+            words
+                .windows(3)
+                .map(|w| mix((u64::from(w[0]) << 42) ^ (u64::from(w[1]) << 21) ^ u64::from(w[2]))),
+        );
+    }
+    if out.len() > 4 * SKETCH_SIZE {
+        // Long texts: the k smallest first, then only those are sorted.
+        out.select_nth_unstable(SKETCH_SIZE * 2);
+        out.truncate(SKETCH_SIZE * 2 + 1);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.truncate(SKETCH_SIZE);
 }
 
 /// The sketch of a clause, or of its whole subtree for units: the bottom-k of the union of the
 /// own sketches (bottom-k sketches merge exactly; trigrams across clause boundaries are left out).
-fn sketch(prints: &Prints, bill: &Bill, idx: ClauseIdx, unit: bool) -> Vec<u32> {
+fn sketch(prints: &Prints, idx: ClauseIdx, unit: bool) -> Vec<u32> {
     if !unit {
-        return prints.sketches[idx].clone();
+        return prints.own_sketch(idx).to_vec();
     }
-    let mut all: Vec<u32> = bill
+    let mut all: Vec<u32> = prints
+        .bill
         .subtree(idx)
-        .flat_map(|i| prints.sketches[i].iter().copied())
+        .flat_map(|i| prints.own_sketch(i).iter().copied())
         .collect();
     all.sort_unstable();
     all.dedup();
     all.truncate(SKETCH_SIZE);
     all
+}
+
+/// Weighted Dice coefficient of two units' contents: the share of their text (in bytes) that
+/// sits in clauses found word for word on both sides.
+fn contents_similarity(a: &[(u64, u32)], b: &[(u64, u32)]) -> f32 {
+    let total: u64 = a.iter().chain(b).map(|&(_, w)| u64::from(w)).sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0u64);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += u64::from(a[i].1.min(b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * shared) as f32 / total as f32
 }
 
 /// Dice coefficient of two sorted bags (multisets) of word ids.
@@ -314,8 +448,8 @@ fn containment(part: &[u32], whole: &[u32]) -> f32 {
 struct Matcher<'a> {
     old: &'a Bill,
     new: &'a Bill,
-    old_prints: Prints,
-    new_prints: Prints,
+    old_prints: Prints<'a>,
+    new_prints: Prints<'a>,
     old_to_new: Vec<Option<ClauseIdx>>,
     new_to_old: Vec<Option<ClauseIdx>>,
     matched_by: Vec<Option<MatchedBy>>,
@@ -345,6 +479,11 @@ const GLOBAL_THRESHOLD: f32 = 0.85;
 /// Clauses shorter than this many words are not paired across articles: short items
 /// ("3) the register;") recur everywhere and would pair by chance.
 const GLOBAL_MIN_WORDS: usize = 12;
+/// Lowest contents similarity (share of text in identical clauses) at which two heading units
+/// pair without comparing words.
+const CONTENTS_THRESHOLD: f32 = 0.7;
+/// Candidates per unit compared by contents.
+const CONTENTS_CANDIDATES: usize = 4;
 /// Sets at most this large (old × new) are compared pair by pair.
 const ALL_PAIRS_LIMIT: usize = 4096;
 
@@ -362,34 +501,31 @@ impl<'a> Matcher<'a> {
 
     /// Pairs clauses whose subtree text is identical and unique on both sides.
     fn match_identical(&mut self, old_set: &[ClauseIdx], new_set: &[ClauseIdx]) {
-        let mut new_by_hash: HashMap<u64, (usize, ClauseIdx)> = HashMap::default();
-        for &n in new_set {
-            if self.new_to_old[n].is_none() {
-                let e = new_by_hash
-                    .entry(self.new_prints.tree_hash[n])
-                    .or_insert((0, n));
-                e.0 += 1;
+        // Sorted (hash, clause) lists of both sides, walked together: a hash that occurs once
+        // on each side makes a pair. No map is built, which matters for the many small sets
+        // of children.
+        let mut olds: Vec<(u64, ClauseIdx)> = old_set
+            .iter()
+            .filter(|&&o| self.old_to_new[o].is_none())
+            .map(|&o| (self.old_prints.tree_hash[o], o))
+            .collect();
+        let mut news: Vec<(u64, ClauseIdx)> = new_set
+            .iter()
+            .filter(|&&n| self.new_to_old[n].is_none())
+            .map(|&n| (self.new_prints.tree_hash[n], n))
+            .collect();
+        olds.sort_unstable();
+        news.sort_unstable();
+        let (mut i, mut j) = (0, 0);
+        while i < olds.len() && j < news.len() {
+            let h = olds[i].0.min(news[j].0);
+            let oi = olds[i..].iter().take_while(|x| x.0 == h).count();
+            let nj = news[j..].iter().take_while(|x| x.0 == h).count();
+            if oi == 1 && nj == 1 {
+                self.pair(olds[i].1, news[j].1, MatchedBy::IdenticalText);
             }
-        }
-        let mut old_count: HashMap<u64, usize> = HashMap::default();
-        for &o in old_set {
-            if self.old_to_new[o].is_none() {
-                *old_count.entry(self.old_prints.tree_hash[o]).or_insert(0) += 1;
-            }
-        }
-        for &o in old_set {
-            if self.old_to_new[o].is_some() {
-                continue;
-            }
-            let h = self.old_prints.tree_hash[o];
-            if old_count.get(&h) != Some(&1) {
-                continue;
-            }
-            if let Some(&(1, n)) = new_by_hash.get(&h) {
-                if self.new_to_old[n].is_none() {
-                    self.pair(o, n, MatchedBy::IdenticalText);
-                }
-            }
+            i += oi;
+            j += nj;
         }
     }
 
@@ -397,7 +533,7 @@ impl<'a> Matcher<'a> {
         if unit && !self.old_prints.tree_bags[idx].is_empty() {
             &self.old_prints.tree_bags[idx]
         } else {
-            &self.old_prints.bags[idx]
+            self.old_prints.bag(idx)
         }
     }
 
@@ -405,44 +541,55 @@ impl<'a> Matcher<'a> {
         if unit && !self.new_prints.tree_bags[idx].is_empty() {
             &self.new_prints.tree_bags[idx]
         } else {
-            &self.new_prints.bags[idx]
+            self.new_prints.bag(idx)
         }
     }
 
     /// Scores a candidate: word similarity, plus a little for the same number and for parents
     /// that are paired with each other.
     fn score(&self, o: ClauseIdx, n: ClauseIdx, unit: bool) -> (f32, MatchedBy) {
-        let oc = &self.old.clauses[o];
-        let nc = &self.new.clauses[n];
         let mut sim = dice(self.old_bag(o, unit), self.new_bag(n, unit));
         if unit {
             // Units compare their whole text; a reworded heading with the same body still pairs.
-            let own = dice(&self.old_prints.bags[o], &self.new_prints.bags[n]);
+            let own = dice(self.old_prints.bag(o), self.new_prints.bag(n));
             sim = 0.8 * sim + 0.2 * own;
         }
-        let same_number = match (&oc.number, &nc.number) {
-            (Some(a), Some(b)) => id_number(a) == id_number(b),
-            (None, None) => true,
-            _ => false,
-        };
-        let parents_paired = match (oc.parent, nc.parent) {
+        let (bonus, by) = self.context_bonus(o, n);
+        (sim + bonus, by)
+    }
+
+    /// A little extra for the same number and for parents that are paired with each other;
+    /// with both, the pair counts as found by id.
+    fn context_bonus(&self, o: ClauseIdx, n: ClauseIdx) -> (f32, MatchedBy) {
+        let same_number = self.old_prints.numbers[o] == self.new_prints.numbers[n];
+        let parents_paired = match (self.old.clauses[o].parent, self.new.clauses[n].parent) {
             (Some(op), Some(np)) => self.old_to_new[op] == Some(np),
             (None, None) => true,
             _ => false,
         };
-        let mut score = sim;
-        if same_number {
-            score += 0.05;
-        }
-        if parents_paired {
-            score += 0.05;
-        }
+        let bonus = if same_number { 0.05 } else { 0.0 } + if parents_paired { 0.05 } else { 0.0 };
         let by = if same_number && parents_paired {
             MatchedBy::Id
         } else {
             MatchedBy::Similarity
         };
-        (score, by)
+        (bonus, by)
+    }
+
+    /// Pairs candidates best first; ties broken the same way whichever side is called old, so
+    /// that diff(A, B) and diff(B, A) pair the same clauses.
+    fn assign_best_first(&mut self, mut candidates: Vec<Candidate>) {
+        let tie = |c: &Candidate| (c.old.abs_diff(c.new), c.old + c.new, c.old.min(c.new));
+        candidates.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| tie(a).cmp(&tie(b)))
+        });
+        for c in candidates {
+            if self.old_to_new[c.old].is_none() && self.new_to_old[c.new].is_none() {
+                self.pair(c.old, c.new, c.by);
+            }
+        }
     }
 
     /// Finds candidates for every unpaired old clause among the unpaired new ones: all pairs when
@@ -468,6 +615,13 @@ impl<'a> Matcher<'a> {
         if old_free.is_empty() || new_free.is_empty() {
             return;
         }
+        if unit {
+            self.old_prints.fill_tree_bags(&old_free);
+            self.new_prints.fill_tree_bags(&new_free);
+        } else {
+            old_free.iter().for_each(|&o| self.old_prints.ensure(o));
+            new_free.iter().for_each(|&n| self.new_prints.ensure(n));
+        }
         let mut candidates: Vec<Candidate> = Vec::new();
         let push = |this: &Self, o: ClauseIdx, n: ClauseIdx, out: &mut Vec<Candidate>| {
             let (score, by) = this.score(o, n, unit);
@@ -491,20 +645,20 @@ impl<'a> Matcher<'a> {
             // share most sketch values, unrelated ones almost none, whatever the vocabulary.
             let mut postings: HashMap<u32, Vec<ClauseIdx>> = HashMap::default();
             for &n in &new_free {
-                for v in sketch(&self.new_prints, self.new, n, unit) {
+                for v in sketch(&self.new_prints, n, unit) {
                     postings.entry(v).or_default().push(n);
                 }
             }
-            let mut by_number: HashMap<String, Vec<ClauseIdx>> = HashMap::default();
+            let mut by_number: HashMap<u64, Vec<ClauseIdx>> = HashMap::default();
             for &n in &new_free {
-                if let Some(num) = &self.new.clauses[n].number {
-                    by_number.entry(id_number(num)).or_default().push(n);
+                if let Some(num) = self.new_prints.numbers[n] {
+                    by_number.entry(num).or_default().push(n);
                 }
             }
             let mut counts: HashMap<ClauseIdx, usize> = HashMap::default();
             for &o in &old_free {
                 counts.clear();
-                for v in sketch(&self.old_prints, self.old, o, unit) {
+                for v in sketch(&self.old_prints, o, unit) {
                     if let Some(list) = postings.get(&v) {
                         if list.len() <= MAX_POSTING {
                             for &n in list {
@@ -521,8 +675,8 @@ impl<'a> Matcher<'a> {
                     .take(MAX_CANDIDATES)
                     .map(|&(_, n)| n)
                     .collect();
-                if let Some(num) = &self.old.clauses[o].number {
-                    if let Some(list) = by_number.get(&id_number(num)) {
+                if let Some(num) = self.old_prints.numbers[o] {
+                    if let Some(list) = by_number.get(&num) {
                         seen.extend(list.iter().take(MAX_CANDIDATES));
                     }
                 }
@@ -533,19 +687,93 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
-        // Best first; ties broken the same way whichever side is called old, so that
-        // diff(A, B) and diff(B, A) pair the same clauses.
-        let tie = |c: &Candidate| (c.old.abs_diff(c.new), c.old + c.new, c.old.min(c.new));
-        candidates.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| tie(a).cmp(&tie(b)))
-        });
-        for c in candidates {
-            if self.old_to_new[c.old].is_none() && self.new_to_old[c.new].is_none() {
-                self.pair(c.old, c.new, c.by);
+        self.assign_best_first(candidates);
+    }
+
+    /// Pairs heading units by their contents: the share of their text in clauses found word for
+    /// word in the other unit. Cheap (clause hashes, no words) and decisive for the usual
+    /// revision, where an article keeps most of its paragraphs; units that share less than
+    /// `CONTENTS_THRESHOLD` are left to the word-level pass.
+    fn match_contents(&mut self, old_set: &[ClauseIdx], new_set: &[ClauseIdx]) {
+        let old_free: Vec<ClauseIdx> = old_set
+            .iter()
+            .copied()
+            .filter(|&o| self.old_to_new[o].is_none())
+            .collect();
+        let new_free: Vec<ClauseIdx> = new_set
+            .iter()
+            .copied()
+            .filter(|&n| self.new_to_old[n].is_none())
+            .collect();
+        if old_free.is_empty() || new_free.is_empty() {
+            return;
+        }
+        let new_contents: Vec<Vec<(u64, u32)>> = new_free
+            .iter()
+            .map(|&n| self.new_prints.contents(n))
+            .collect();
+        // Inverted index: clause hash -> positions in new_free (each unit once per hash).
+        let mut postings: HashMap<u64, Vec<usize>> = HashMap::default();
+        for (k, contents) in new_contents.iter().enumerate() {
+            let mut last = None;
+            for &(h, _) in contents {
+                if last != Some(h) {
+                    postings.entry(h).or_default().push(k);
+                    last = Some(h);
+                }
             }
         }
+        let mut by_number: HashMap<u64, Vec<usize>> = HashMap::default();
+        for (k, &n) in new_free.iter().enumerate() {
+            if let Some(num) = self.new_prints.numbers[n] {
+                by_number.entry(num).or_default().push(k);
+            }
+        }
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let mut shared: HashMap<usize, u64> = HashMap::default();
+        for &o in &old_free {
+            let contents = self.old_prints.contents(o);
+            shared.clear();
+            let mut last = None;
+            for &(h, w) in &contents {
+                if last == Some(h) {
+                    continue;
+                }
+                last = Some(h);
+                if let Some(list) = postings.get(&h).filter(|l| l.len() <= MAX_POSTING) {
+                    for &k in list {
+                        *shared.entry(k).or_insert(0) += u64::from(w);
+                    }
+                }
+            }
+            let mut ranked: Vec<(u64, usize)> = shared.iter().map(|(&k, &w)| (w, k)).collect();
+            ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut seen: Vec<usize> = ranked
+                .iter()
+                .take(CONTENTS_CANDIDATES)
+                .map(|&(_, k)| k)
+                .collect();
+            if let Some(list) = self.old_prints.numbers[o].and_then(|num| by_number.get(&num)) {
+                seen.extend(list.iter().take(CONTENTS_CANDIDATES));
+            }
+            seen.sort_unstable();
+            seen.dedup();
+            for k in seen {
+                let n = new_free[k];
+                let sim = contents_similarity(&contents, &new_contents[k]);
+                if sim < CONTENTS_THRESHOLD {
+                    continue;
+                }
+                let (bonus, by) = self.context_bonus(o, n);
+                candidates.push(Candidate {
+                    score: sim + bonus,
+                    old: o,
+                    new: n,
+                    by,
+                });
+            }
+        }
+        self.assign_best_first(candidates);
     }
 
     /// Structural units follow their articles: an old chapter pairs with the new chapter that
@@ -617,6 +845,27 @@ impl<'a> Matcher<'a> {
             let Some(n) = self.old_to_new[o] else {
                 continue;
             };
+            // Identical subtrees: the children pair one to one, in order.
+            if self.old_prints.tree_hash[o] == self.new_prints.tree_hash[n]
+                && self.old.clauses[o].children.len() == self.new.clauses[n].children.len()
+            {
+                for i in 0..self.old.clauses[o].children.len() {
+                    let (oc, nc) = (
+                        self.old.clauses[o].children[i],
+                        self.new.clauses[n].children[i],
+                    );
+                    if self.old_to_new[oc].is_none()
+                        && self.new_to_old[nc].is_none()
+                        && !Self::is_unit(self.old, oc)
+                        && !self.old.clauses[oc].kind.is_structural()
+                        && !Self::is_unit(self.new, nc)
+                        && !self.new.clauses[nc].kind.is_structural()
+                    {
+                        self.pair(oc, nc, MatchedBy::IdenticalText);
+                    }
+                }
+                continue;
+            }
             let old_children: Vec<ClauseIdx> = self.old.clauses[o]
                 .children
                 .iter()
@@ -639,24 +888,19 @@ impl<'a> Matcher<'a> {
             self.match_identical(&old_children, &new_children);
             self.match_similar(&old_children, &new_children, false, CHILD_THRESHOLD);
             // A clause rewritten beyond recognition keeps its place: same number, same parent.
-            let free_new: HashMap<String, ClauseIdx> = new_children
+            let free_new: HashMap<u64, ClauseIdx> = new_children
                 .iter()
                 .filter(|&&c| self.new_to_old[c].is_none())
-                .filter_map(|&c| {
-                    self.new.clauses[c]
-                        .number
-                        .as_ref()
-                        .map(|num| (id_number(num), c))
-                })
+                .filter_map(|&c| self.new_prints.numbers[c].map(|num| (num, c)))
                 .collect();
             for &oc in &old_children {
                 if self.old_to_new[oc].is_some() {
                     continue;
                 }
-                let Some(num) = &self.old.clauses[oc].number else {
+                let Some(num) = self.old_prints.numbers[oc] else {
                     continue;
                 };
-                if let Some(&nc) = free_new.get(&id_number(num)) {
+                if let Some(&nc) = free_new.get(&num) {
                     if self.new_to_old[nc].is_none()
                         && self.old.clauses[oc].kind == self.new.clauses[nc].kind
                     {
@@ -705,8 +949,7 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
         .copied()
         .filter(|&u| m.new_to_old[u].is_none())
         .collect();
-    m.old_prints.fill_tree_bags(old, old_left.iter().copied());
-    m.new_prints.fill_tree_bags(new, new_left.iter().copied());
+    m.match_contents(&old_left, &new_left);
     m.match_similar(&old_left, &new_left, true, UNIT_THRESHOLD);
     m.match_structural();
     // Top-level body clauses (bills without headings) align like children of a common root.
@@ -726,12 +969,22 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
     m.match_similar(&old_roots, &new_roots, false, CHILD_THRESHOLD);
     m.match_children();
     // Body clauses moved between articles.
+    for i in 0..old.clauses.len() {
+        if m.old_to_new[i].is_none() {
+            m.old_prints.ensure(i);
+        }
+    }
+    for i in 0..new.clauses.len() {
+        if m.new_to_old[i].is_none() {
+            m.new_prints.ensure(i);
+        }
+    }
     let old_body: Vec<ClauseIdx> = (0..old.clauses.len())
         .filter(|&i| {
             m.old_to_new[i].is_none()
                 && !old.clauses[i].kind.is_structural()
                 && !Matcher::is_unit(old, i)
-                && m.old_prints.bags[i].len() >= GLOBAL_MIN_WORDS
+                && m.old_prints.bag(i).len() >= GLOBAL_MIN_WORDS
         })
         .collect();
     let new_body: Vec<ClauseIdx> = (0..new.clauses.len())
@@ -739,7 +992,7 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
             m.new_to_old[i].is_none()
                 && !new.clauses[i].kind.is_structural()
                 && !Matcher::is_unit(new, i)
-                && m.new_prints.bags[i].len() >= GLOBAL_MIN_WORDS
+                && m.new_prints.bag(i).len() >= GLOBAL_MIN_WORDS
         })
         .collect();
     m.match_identical(&old_body, &new_body);
@@ -750,34 +1003,33 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
 
 // ------------------------------------------------------------------------------ classification
 
-fn build_alignment(m: Matcher<'_>, config: &AlignConfig) -> Alignment {
+fn build_alignment(mut m: Matcher<'_>, config: &AlignConfig) -> Alignment {
     let old = m.old;
     let new = m.new;
     let moved_in_order = order_moves(&m);
-    let mut pairs: Vec<Pair> = Vec::new();
+    // Bags of every pair whose text changed, for split and merge detection.
+    for o in 0..old.clauses.len() {
+        if let Some(n) = m.old_to_new[o] {
+            if m.old_prints.own_hash[o] != m.new_prints.own_hash[n] {
+                m.old_prints.ensure(o);
+                m.new_prints.ensure(n);
+            }
+        }
+    }
+    let mut pairs: Vec<Pair> = Vec::with_capacity(old.clauses.len().max(new.clauses.len()));
+    let mut changed: Vec<usize> = Vec::new();
     for (o, n) in m.old_to_new.iter().enumerate() {
         let Some(n) = *n else { continue };
         let oc = &old.clauses[o];
         let nc = &new.clauses[n];
         let text_changed = m.old_prints.own_hash[o] != m.new_prints.own_hash[n];
-        let renumbered = match (&oc.number, &nc.number) {
-            (Some(a), Some(b)) => id_number(a) != id_number(b),
-            (None, None) => false,
-            _ => true,
-        };
+        let renumbered = m.old_prints.numbers[o] != m.new_prints.numbers[n];
         let parent_moved = match (oc.parent, nc.parent) {
             (Some(op), Some(np)) => m.old_to_new[op] != Some(np),
             (None, None) => false,
             _ => true,
         };
         let moved = parent_moved || moved_in_order[o];
-        let (redline, similarity) = if text_changed {
-            let r = word_diff(&oc.full_text(), &nc.full_text(), &config.redline);
-            let s = r.similarity;
-            (Some(r), s)
-        } else {
-            (None, 1.0)
-        };
         let kind = match (text_changed, moved, renumbered && !config.ignore_numbering) {
             (true, true, _) => ChangeKind::MovedModified,
             (true, false, _) => ChangeKind::Modified,
@@ -785,18 +1037,27 @@ fn build_alignment(m: Matcher<'_>, config: &AlignConfig) -> Alignment {
             (false, false, true) => ChangeKind::Renumbered,
             (false, false, false) => ChangeKind::Unchanged,
         };
+        if text_changed {
+            changed.push(pairs.len());
+        }
         pairs.push(Pair {
             old: Some(o),
             new: Some(n),
             kind,
             matched_by: m.matched_by[o],
-            similarity,
+            similarity: 1.0,
             renumbered,
             moved,
             split_into: Vec::new(),
             merged_from: Vec::new(),
-            redline,
+            redline: None,
         });
+    }
+    // Word diffs of the changed pairs, on two threads.
+    let redlines = redlines_of(&pairs, &changed, old, new, config);
+    for (&i, r) in changed.iter().zip(redlines) {
+        pairs[i].similarity = r.similarity;
+        pairs[i].redline = Some(r);
     }
     for (o, n) in m.old_to_new.iter().enumerate() {
         if n.is_none() {
@@ -853,6 +1114,57 @@ fn build_alignment(m: Matcher<'_>, config: &AlignConfig) -> Alignment {
         old_to_new,
         new_to_old,
     }
+}
+
+/// Word diffs of the given pairs (indices into `pairs`), split over two threads by text size;
+/// the result is the same as computing them in order.
+fn redlines_of(
+    pairs: &[Pair],
+    which: &[usize],
+    old: &Bill,
+    new: &Bill,
+    config: &AlignConfig,
+) -> Vec<Redline> {
+    let diff = |list: &[usize]| -> Vec<Redline> {
+        list.iter()
+            .map(|&i| {
+                let (o, n) = (pairs[i].old.unwrap_or(0), pairs[i].new.unwrap_or(0));
+                word_diff(
+                    &old.clauses[o].full_text(),
+                    &new.clauses[n].full_text(),
+                    &config.redline,
+                )
+            })
+            .collect()
+    };
+    let size = |i: &usize| {
+        let p = &pairs[*i];
+        p.old.map_or(0, |o| old.clauses[o].text.len())
+            + p.new.map_or(0, |n| new.clauses[n].text.len())
+    };
+    let total: usize = which.iter().map(size).sum();
+    if which.len() < 64 || total < 1 << 16 {
+        return diff(which);
+    }
+    // Cut where half of the text has been seen.
+    let mut seen = 0;
+    let cut = which
+        .iter()
+        .position(|i| {
+            seen += size(i);
+            seen * 2 >= total
+        })
+        .unwrap_or(which.len());
+    let (first, second) = which.split_at(cut);
+    std::thread::scope(|scope| {
+        let job = scope.spawn(|| diff(second));
+        let mut out = diff(first);
+        out.extend(
+            job.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        out
+    })
 }
 
 /// Marks paired clauses that changed place among siblings that stayed with the same parent:
@@ -917,7 +1229,7 @@ fn longest_increasing(seq: &[usize]) -> Vec<bool> {
 fn absorb_neighbours(
     bill: &Bill,
     idx: ClauseIdx,
-    bags: &[Vec<u32>],
+    prints: &Prints,
     target: &[u32],
     own: &[u32],
     free: impl Fn(ClauseIdx) -> bool,
@@ -934,11 +1246,11 @@ fn absorb_neighbours(
     let mut parts = Vec::new();
     for side in [before.collect::<Vec<_>>(), after.collect::<Vec<_>>()] {
         for s in side {
-            if !free(s) || containment(&bags[s], target) < COVER {
+            if !free(s) || containment(prints.bag(s), target) < COVER {
                 break;
             }
             parts.push(s);
-            bag.extend_from_slice(&bags[s]);
+            bag.extend_from_slice(prints.bag(s));
             bag.sort_unstable();
             if dice(target, &bag) >= COVER {
                 parts.sort_unstable();
@@ -978,15 +1290,13 @@ fn detect_splits_and_merges(
         if !matches!(pair.kind, ChangeKind::Modified | ChangeKind::MovedModified) {
             continue;
         }
-        let old_bag = &m.old_prints.bags[o];
-        let new_bag = &m.new_prints.bags[n];
+        let old_bag = m.old_prints.bag(o);
+        let new_bag = m.new_prints.bag(n);
         // Split: added new siblings right before or after the new clause whose words come from
         // the old text, until together they cover it.
-        if let Some(parts) =
-            absorb_neighbours(m.new, n, &m.new_prints.bags, old_bag, new_bag, |s| {
-                added.contains(&s) && !absorbed_new.contains(&s)
-            })
-        {
+        if let Some(parts) = absorb_neighbours(m.new, n, &m.new_prints, old_bag, new_bag, |s| {
+            added.contains(&s) && !absorbed_new.contains(&s)
+        }) {
             absorbed_new.extend(&parts);
             // The first part in document order heads the row; all parts map to the old clause.
             let mut all = parts;
@@ -1001,11 +1311,9 @@ fn detect_splits_and_merges(
             pair.split_into = all[1..].to_vec();
             continue;
         }
-        if let Some(parts) =
-            absorb_neighbours(m.old, o, &m.old_prints.bags, new_bag, old_bag, |s| {
-                removed.contains(&s) && !absorbed_old.contains(&s)
-            })
-        {
+        if let Some(parts) = absorb_neighbours(m.old, o, &m.old_prints, new_bag, old_bag, |s| {
+            removed.contains(&s) && !absorbed_old.contains(&s)
+        }) {
             absorbed_old.extend(&parts);
             let mut all = parts;
             all.push(o);

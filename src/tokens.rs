@@ -155,6 +155,69 @@ impl<'a> Iterator for Tokens<'a> {
     }
 }
 
+/// Calls `f` with every word and number of `text`, in order: the same tokens as
+/// `Tokens::new(text).filter(Token::is_word)`, found faster when the text is all ASCII (the
+/// aligner reads every word of both versions this way).
+pub fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    if !text.is_ascii() {
+        for token in Tokens::new(text) {
+            if token.is_word() {
+                f(token.text);
+            }
+        }
+        return;
+    }
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        let c = b[i];
+        let start = i;
+        if c.is_ascii_digit() {
+            i += 1;
+            loop {
+                if i < n && b[i].is_ascii_digit() {
+                    i += 1;
+                } else if i + 1 < n
+                    && matches!(b[i], b'-' | b'.' | b',' | b'/')
+                    && b[i + 1].is_ascii_digit()
+                {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            // A suffix of one or two letters not followed by more letters or digits: `15a`.
+            let k = b[i..]
+                .iter()
+                .take(3)
+                .take_while(|x| x.is_ascii_alphabetic())
+                .count();
+            if (1..=2).contains(&k) && b.get(i + k).is_none_or(|x| !x.is_ascii_alphanumeric()) {
+                i += k;
+            }
+            f(&text[start..i]);
+        } else if c.is_ascii_alphabetic() {
+            i += 1;
+            loop {
+                if i < n && b[i].is_ascii_alphanumeric() {
+                    i += 1;
+                } else if i + 1 < n
+                    && matches!(b[i], b'-' | b'\'')
+                    && b[i + 1].is_ascii_alphabetic()
+                {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            f(&text[start..i]);
+        } else {
+            i += 1;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +261,27 @@ mod tests {
         ];
         for (input, expect) in cases {
             assert_eq!(show(input), expect, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_word_scan_agrees_with_the_tokenizer() {
+        for text in [
+            "within 24 hours, 2-1 and 18-2; don't - stop 24-hour 15a 15abc x15 a1b",
+            "3.5% 100,000 1/2 1. 2- -3 a- -b a'b a' 'b 12ab. 7a-b 0x1F",
+            "  (1) The operator shall, within 24 hours: remove; 3-1) text;\n\tend",
+            "",
+            "a",
+            "9",
+            "...",
+        ] {
+            let mut fast = Vec::new();
+            for_each_word(text, |w| fast.push(w));
+            let slow: Vec<&str> = Tokens::new(text)
+                .filter(Token::is_word)
+                .map(|t| t.text)
+                .collect();
+            assert_eq!(fast, slow, "input {text:?}");
         }
     }
 
