@@ -1016,7 +1016,9 @@ fn build_alignment(mut m: Matcher<'_>, config: &AlignConfig) -> Alignment {
             }
         }
     }
-    let mut pairs: Vec<Pair> = Vec::with_capacity(old.clauses.len().max(new.clauses.len()));
+    // One row per old clause, plus one per added new clause: no regrowth.
+    let n_added = m.new_to_old.iter().filter(|o| o.is_none()).count();
+    let mut pairs: Vec<Pair> = Vec::with_capacity(old.clauses.len() + n_added);
     let mut changed: Vec<usize> = Vec::new();
     for (o, n) in m.old_to_new.iter().enumerate() {
         let Some(n) = *n else { continue };
@@ -1104,7 +1106,8 @@ fn build_alignment(mut m: Matcher<'_>, config: &AlignConfig) -> Alignment {
         }
         *slot = last;
     }
-    pairs.sort_by_key(|p| match (p.old, p.new) {
+    // The keys are unique, so an unstable sort (no scratch buffer) gives the one order.
+    pairs.sort_unstable_by_key(|p| match (p.old, p.new) {
         (_, Some(n)) => (n as i64, 0usize, 0usize),
         (Some(o), None) => (anchor[o], 1, o),
         (None, None) => (i64::MAX, 2, 0),

@@ -148,3 +148,18 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The aligner's fast ASCII word scan finds exactly the words and numbers the tokenizer
+    /// finds.
+    #[test]
+    fn ascii_word_scan_matches_the_tokenizer(text in "[aZ9'\\-.,/ ;()\n]{0,40}") {
+        use billdiff::tokens::{for_each_word, Token, Tokens};
+        let mut fast = Vec::new();
+        for_each_word(&text, |w| fast.push(w));
+        let slow: Vec<&str> = Tokens::new(&text).filter(Token::is_word).map(|t| t.text).collect();
+        prop_assert_eq!(fast, slow);
+    }
+}
