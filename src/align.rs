@@ -11,8 +11,6 @@
 //! 5. body clauses left over anywhere (a paragraph moved to another article): indexed similarity;
 //! 6. split and merged clauses next to a pair, then classification and redlines.
 
-use std::ops::Range;
-
 use rustc_hash::FxHashMap as HashMap;
 
 use xxhash_rust::xxh3::Xxh3;
@@ -190,16 +188,25 @@ struct Prints<'b> {
     numbers: Vec<Option<u64>>,
     /// Bytes of the own text (heading included): the weight of a clause in a unit's contents.
     weight: Vec<u32>,
-    /// Where each clause's sorted bag of word ids sits in `bag_words`; `None` until needed.
-    bags: Vec<Option<Range<usize>>>,
+    /// Where each clause's sorted bag of word ids sits in `bag_words` (`NOT_YET` until
+    /// needed). Offsets fit in 32 bits: inputs are at most `MAX_INPUT_BYTES` long.
+    bags: Vec<(u32, u32)>,
     bag_words: Vec<u32>,
     /// Where each clause's bottom-k trigram sketch sits in `sketch_values` (with its bag).
-    sketches: Vec<Range<usize>>,
+    sketches: Vec<(u32, u32)>,
     sketch_values: Vec<u32>,
-    /// Bag of the whole subtree, for heading units only (empty otherwise).
-    tree_bags: Vec<Vec<u32>>,
+    /// Bags of whole subtrees, for the heading units that need one.
+    tree_bags: HashMap<ClauseIdx, Vec<u32>>,
     scratch: String,
     trigrams: Vec<u32>,
+}
+
+/// A bag or sketch not computed yet.
+const NOT_YET: (u32, u32) = (u32::MAX, u32::MAX);
+
+/// A buffer offset as stored in `Prints` (inputs are far below 4 GiB).
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX - 1)
 }
 
 /// The heading and the text of a clause, joined as `Clause::full_text` joins them.
@@ -257,11 +264,11 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
         tree_hash: vec![0u64; n],
         numbers: Vec::with_capacity(n),
         weight: Vec::with_capacity(n),
-        bags: vec![None; n],
+        bags: vec![NOT_YET; n],
         bag_words: Vec::new(),
-        sketches: vec![0..0; n],
+        sketches: vec![(0, 0); n],
         sketch_values: Vec::new(),
-        tree_bags: vec![Vec::new(); n],
+        tree_bags: HashMap::default(),
         scratch: String::new(),
         trigrams: Vec::new(),
     };
@@ -288,7 +295,7 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
 impl Prints<'_> {
     /// Computes the bag and sketch of a clause, once.
     fn ensure(&mut self, idx: ClauseIdx) {
-        if self.bags[idx].is_some() {
+        if self.bags[idx] != NOT_YET {
             return;
         }
         let from = self.bag_words.len();
@@ -301,9 +308,9 @@ impl Prints<'_> {
         own_sketch(&self.bag_words[from..], &mut self.trigrams);
         let at = self.sketch_values.len();
         self.sketch_values.extend_from_slice(&self.trigrams);
-        self.sketches[idx] = at..self.sketch_values.len();
+        self.sketches[idx] = (offset(at), offset(self.sketch_values.len()));
         self.bag_words[from..].sort_unstable();
-        self.bags[idx] = Some(from..self.bag_words.len());
+        self.bags[idx] = (offset(from), offset(self.bag_words.len()));
     }
 
     /// `ensure` for a clause and its whole subtree.
@@ -315,22 +322,27 @@ impl Prints<'_> {
 
     /// The sorted bag of word ids of a clause's own text (`ensure` first).
     fn bag(&self, idx: ClauseIdx) -> &[u32] {
-        debug_assert!(self.bags[idx].is_some(), "bag of clause {idx} not computed");
-        self.bags[idx]
-            .clone()
-            .map_or(&[][..], |r| &self.bag_words[r])
+        debug_assert!(
+            self.bags[idx] != NOT_YET,
+            "bag of clause {idx} not computed"
+        );
+        let (from, to) = self.bags[idx];
+        self.bag_words
+            .get(from as usize..to as usize)
+            .unwrap_or_default()
     }
 
     /// The trigram sketch of a clause's own text (`ensure` first).
     fn own_sketch(&self, idx: ClauseIdx) -> &[u32] {
-        &self.sketch_values[self.sketches[idx].clone()]
+        let (from, to) = self.sketches[idx];
+        &self.sketch_values[from as usize..to as usize]
     }
 
     /// Fills the subtree bags of the given units (articles left over after the identical-text
     /// pass; the others never need one).
     fn fill_tree_bags(&mut self, units: &[ClauseIdx]) {
         for &idx in units {
-            if !self.tree_bags[idx].is_empty() {
+            if self.tree_bags.contains_key(&idx) {
                 continue;
             }
             self.ensure_subtree(idx);
@@ -339,7 +351,7 @@ impl Prints<'_> {
                 bag.extend_from_slice(self.bag(i));
             }
             bag.sort_unstable();
-            self.tree_bags[idx] = bag;
+            self.tree_bags.insert(idx, bag);
         }
     }
 
@@ -530,18 +542,16 @@ impl<'a> Matcher<'a> {
     }
 
     fn old_bag(&self, idx: ClauseIdx, unit: bool) -> &[u32] {
-        if unit && !self.old_prints.tree_bags[idx].is_empty() {
-            &self.old_prints.tree_bags[idx]
-        } else {
-            self.old_prints.bag(idx)
+        match self.old_prints.tree_bags.get(&idx) {
+            Some(bag) if unit && !bag.is_empty() => bag,
+            _ => self.old_prints.bag(idx),
         }
     }
 
     fn new_bag(&self, idx: ClauseIdx, unit: bool) -> &[u32] {
-        if unit && !self.new_prints.tree_bags[idx].is_empty() {
-            &self.new_prints.tree_bags[idx]
-        } else {
-            self.new_prints.bag(idx)
+        match self.new_prints.tree_bags.get(&idx) {
+            Some(bag) if unit && !bag.is_empty() => bag,
+            _ => self.new_prints.bag(idx),
         }
     }
 
@@ -1093,11 +1103,8 @@ fn build_alignment(mut m: Matcher<'_>, config: &AlignConfig) -> Alignment {
             });
         }
     }
-    let mut old_to_new = m.old_to_new.clone();
-    let mut new_to_old = m.new_to_old.clone();
-    detect_splits_and_merges(&m, &mut pairs, (&mut old_to_new, &mut new_to_old), config);
     // Reading order: new document order; a removed clause right after the new position of the
-    // nearest paired clause before it in the old document.
+    // nearest paired clause before it in the old document (as paired before splits and merges).
     let mut anchor = vec![-1i64; old.clauses.len()];
     let mut last: i64 = -1;
     for (o, slot) in anchor.iter_mut().enumerate() {
@@ -1106,6 +1113,9 @@ fn build_alignment(mut m: Matcher<'_>, config: &AlignConfig) -> Alignment {
         }
         *slot = last;
     }
+    let mut old_to_new = std::mem::take(&mut m.old_to_new);
+    let mut new_to_old = std::mem::take(&mut m.new_to_old);
+    detect_splits_and_merges(&m, &mut pairs, (&mut old_to_new, &mut new_to_old), config);
     // The keys are unique, so an unstable sort (no scratch buffer) gives the one order.
     pairs.sort_unstable_by_key(|p| match (p.old, p.new) {
         (_, Some(n)) => (n as i64, 0usize, 0usize),
