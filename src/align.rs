@@ -4,12 +4,18 @@
 //!
 //! Passes, each near-linear (no stage compares every clause with every clause):
 //! 1. heading units (articles, §§): identical subtree text by hash, unique on both sides;
-//! 2. heading units left over: candidates from the same id and from an inverted index of rare
-//!    shared words, scored by bag-of-words similarity, assigned greedily best-first;
-//! 3. structural units (parts, chapters) by the votes of their matched articles, then by id;
-//! 4. children of every matched pair, within the pair: identical text, then scored candidates;
-//! 5. body clauses left over anywhere (a paragraph moved to another article): indexed similarity;
-//! 6. split and merged clauses next to a pair, then classification and redlines.
+//! 2. heading units left over, by contents: the share of their text in clauses found word for
+//!    word in the other unit (clause hashes through an inverted index), when that share is high;
+//! 3. heading units still left: candidates from the same id and from an inverted index of
+//!    trigram sketches, scored by bag-of-words similarity, assigned greedily best-first;
+//! 4. structural units (parts, chapters) by the votes of their matched articles, then by id;
+//! 5. children of every matched pair, within the pair: identical subtrees in order, identical
+//!    text, then scored candidates;
+//! 6. body clauses left over anywhere (a paragraph moved to another article): indexed similarity;
+//! 7. split and merged clauses next to a pair, then classification and redlines (two threads).
+//!
+//! Hashes are taken for every clause; word bags and sketches only for the clauses a similarity
+//! pass reads, a small share on an ordinary revision.
 
 use rustc_hash::FxHashMap as HashMap;
 
