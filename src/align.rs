@@ -1190,25 +1190,31 @@ fn redlines_of(
 /// those outside the longest increasing run of old positions in new order.
 fn order_moves(m: &Matcher<'_>) -> Vec<bool> {
     let mut moved = vec![false; m.old.clauses.len()];
-    let mut groups: Vec<Vec<ClauseIdx>> = vec![m.new.roots.clone()];
-    groups.extend(m.new.clauses.iter().map(|c| c.children.clone()));
+    let groups =
+        std::iter::once(&m.new.roots[..]).chain(m.new.clauses.iter().map(|c| &c.children[..]));
+    // (old parent, place among the new siblings, old clause) of the paired new siblings.
+    let mut seq: Vec<(Option<ClauseIdx>, usize, ClauseIdx)> = Vec::new();
+    let mut olds: Vec<ClauseIdx> = Vec::new();
     for siblings in groups {
-        // Old indices (document order) of new siblings that came from one old parent.
-        let mut by_parent: HashMap<Option<ClauseIdx>, Vec<ClauseIdx>> = HashMap::default();
-        for &n in &siblings {
+        seq.clear();
+        for (place, &n) in siblings.iter().enumerate() {
             if let Some(o) = m.new_to_old[n] {
-                by_parent
-                    .entry(m.old.clauses[o].parent)
-                    .or_default()
-                    .push(o);
+                seq.push((m.old.clauses[o].parent, place, o));
             }
         }
-        for (_, seq) in by_parent {
-            if seq.len() < 2 {
+        if seq.len() < 2 {
+            continue;
+        }
+        // Runs of siblings that came from one old parent, in new order.
+        seq.sort_unstable();
+        for run in seq.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() < 2 || run.windows(2).all(|w| w[0].2 < w[1].2) {
                 continue;
             }
-            let keep = longest_increasing(&seq);
-            for (i, &o) in seq.iter().enumerate() {
+            olds.clear();
+            olds.extend(run.iter().map(|&(_, _, o)| o));
+            let keep = longest_increasing(&olds);
+            for (i, &o) in olds.iter().enumerate() {
                 if !keep[i] {
                     moved[o] = true;
                 }
