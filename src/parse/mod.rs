@@ -7,6 +7,7 @@
 //! Markdown list syntax at all (see `docs/tricky-cases.md`). Text that is no clause is kept as
 //! `LooseText`. Parsing never fails on the Markdown; only unreadable front matter is an error.
 
+mod chunks;
 pub mod label;
 
 use std::ops::Range;
@@ -240,9 +241,21 @@ impl BlockSink<'_> {
     }
 }
 
+/// Bodies longer than twice this are parsed in pieces of at least this many bytes.
+const PIECE_BYTES: usize = 1 << 18;
+
 /// Walks the Markdown events once and returns the leaf blocks in order.
 fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
-    let parser = Parser::new_ext(text, markdown_options()).into_offset_iter();
+    // A long body is parsed piece by piece (see `chunks`): the same events, while pulldown-cmark
+    // holds the tree of one piece at a time.
+    let parser = chunks::pieces(text, body_start, PIECE_BYTES)
+        .into_iter()
+        .flat_map(|piece| {
+            let base = piece.start;
+            Parser::new_ext(&text[piece], markdown_options())
+                .into_offset_iter()
+                .map(move |(event, range)| (event, range.start + base..range.end + base))
+        });
     let mut sink = BlockSink {
         text,
         blocks: Vec::new(),

@@ -1,0 +1,152 @@
+//! Where a long Markdown body can be cut so that each piece parses on its own exactly as it
+//! parses inside the whole: before an ATX heading at the start of a line that follows a blank
+//! line. There every paragraph, list, block quote, table and HTML block of types 6–7 has ended,
+//! so pulldown-cmark sees the same blocks either way, while its event tree only ever holds one
+//! piece (on a 20 MB bill that tree is the largest thing in memory).
+//!
+//! Constructs that can run across such a line, or that link one place of the document to
+//! another, make the document one piece: fenced code, HTML blocks of types 1–5 (`<pre>`,
+//! `<script>`, `<style>`, `<textarea>`, comments, `<?`, `<!`), link reference definitions and
+//! footnotes. Laws rarely have any of them; when in doubt the document is not cut.
+
+use std::ops::Range;
+
+/// Pieces of `text` (covering it exactly, in order) of at least `min_len` bytes each, except
+/// the last, never cut before `body_start` (front matter stays whole); one piece when the text
+/// is short or holds a construct named above.
+pub fn pieces(text: &str, body_start: usize, min_len: usize) -> Vec<Range<usize>> {
+    if text.len() < 2 * min_len.max(1) || !cuttable(text) {
+        return std::iter::once(0..text.len()).collect();
+    }
+    let mut out = Vec::new();
+    let mut piece_start = 0;
+    let mut prev_blank = false;
+    let mut at = 0;
+    while at < text.len() {
+        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let line = &text[at..end];
+        if prev_blank && at > body_start && at - piece_start >= min_len && is_atx_heading(line) {
+            out.push(piece_start..at);
+            piece_start = at;
+        }
+        prev_blank = line.trim().is_empty();
+        at = end + 1;
+    }
+    out.push(piece_start..text.len());
+    out
+}
+
+/// An ATX heading at column 0: one to six `#` and then a space, a tab or the end of the line.
+fn is_atx_heading(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    (1..=6).contains(&hashes)
+        && matches!(
+            line.as_bytes().get(hashes),
+            None | Some(b' ' | b'\t' | b'\r')
+        )
+}
+
+/// False when the text holds a construct that may span a heading line or refer across pieces.
+fn cuttable(text: &str) -> bool {
+    if text.contains("[^") {
+        return false;
+    }
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            return false;
+        }
+        if t.starts_with('[') && t.contains("]:") {
+            return false;
+        }
+        if let Some(rest) = t.strip_prefix('<') {
+            let lower: String = rest.chars().take(9).flat_map(char::to_lowercase).collect();
+            if lower.starts_with('!')
+                || lower.starts_with('?')
+                || ["script", "pre", "style", "textarea"]
+                    .iter()
+                    .any(|tag| lower.starts_with(tag))
+            {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(text: &str, min_len: usize) -> Vec<&str> {
+        pieces(text, 0, min_len)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn cuts_before_headings_after_blank_lines() {
+        let text =
+            "# Law\n\n## Article 1\n\n1. a\n2. b\n\n## Article 2\n\ntext\n## Article 3\n\nend\n";
+        assert_eq!(
+            cut(text, 1),
+            vec![
+                "# Law\n\n",
+                "## Article 1\n\n1. a\n2. b\n\n",
+                "## Article 2\n\ntext\n## Article 3\n\nend\n"
+            ]
+        );
+        // Pieces are at least `min_len` long.
+        assert_eq!(cut(text, 30).len(), 2);
+        assert_eq!(cut(text, 1000), vec![text]);
+    }
+
+    #[test]
+    fn pieces_cover_the_text() {
+        let text = "intro\n\n# A\n\nx\n\n#B not a heading\n\n####### seven\n\n# C\n";
+        let ranges = pieces(text, 0, 1);
+        assert_eq!(ranges.first().map(|r| r.start), Some(0));
+        assert_eq!(ranges.last().map(|r| r.end), Some(text.len()));
+        for w in ranges.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+        }
+        assert_eq!(
+            cut(text, 1),
+            vec![
+                "intro\n\n",
+                "# A\n\nx\n\n#B not a heading\n\n####### seven\n\n",
+                "# C\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn front_matter_is_never_cut() {
+        let text = "---\ntitle: x\n\n# a YAML comment\n---\n\n# A\n\nx\n";
+        let body = text.find("\n\n# A").map(|n| n + 1).unwrap_or(0);
+        assert_eq!(
+            pieces(text, body, 1)
+                .into_iter()
+                .map(|r| &text[r])
+                .collect::<Vec<_>>(),
+            vec!["---\ntitle: x\n\n# a YAML comment\n---\n\n", "# A\n\nx\n"]
+        );
+    }
+
+    #[test]
+    fn constructs_that_span_or_refer_keep_one_piece() {
+        for body in [
+            "```\n\n# not a heading\n```\n",
+            "  ~~~\ncode\n~~~\n",
+            "<pre>\n\n# inside pre\n</pre>\n",
+            "<!-- comment\n\n# inside\n-->\n",
+            "[ref]: https://example.org\n",
+            "text[^1]\n\n[^1]: note\n",
+            "<SCRIPT>\n",
+        ] {
+            let text = format!("# A\n\nx\n\n{body}\n# B\n\ny\n\n# C\n\nz\n");
+            assert_eq!(pieces(&text, 0, 1).len(), 1, "{body:?}");
+        }
+    }
+}
