@@ -35,19 +35,28 @@ pub enum ParseError {
 pub fn parse_bill(source: Source) -> Result<Bill, ParseError> {
     let front_matter = read_front_matter(&source)?;
     let body_start = front_matter.span.as_ref().map_or(0, |s| s.end);
-    let blocks = collect_blocks(&source.text, body_start);
-    let language = front_matter
+    // Blocks go to the tree builder as they are read. Without a language in the front matter,
+    // the first article heading names it: blocks before it wait.
+    let stated = front_matter
         .language
         .as_deref()
-        .and_then(Language::from_code)
-        .unwrap_or_else(|| guess_language(&blocks));
-    let mut builder = TreeBuilder::new(&source, language);
-    // Split blocks make a few more clauses than blocks.
-    builder.clauses.reserve(blocks.len() + blocks.len() / 4);
-    builder.ids.reserve(blocks.len() + blocks.len() / 4);
-    for block in blocks {
-        builder.add(block);
-    }
+        .and_then(Language::from_code);
+    let mut builder = stated.map(|language| TreeBuilder::new(&source, language));
+    let mut waiting: Vec<Block> = Vec::new();
+    collect_blocks(&source.text, body_start, |block| match builder.as_mut() {
+        Some(b) => b.add(block),
+        None => {
+            let language = language_of(&block);
+            waiting.push(block);
+            if let Some(language) = language {
+                let b = builder.insert(TreeBuilder::new(&source, language));
+                waiting.drain(..).for_each(|w| b.add(w));
+            }
+        }
+    });
+    let mut builder = builder.unwrap_or_else(|| TreeBuilder::new(&source, Language::En));
+    waiting.drain(..).for_each(|w| builder.add(w));
+    let language = builder.language;
     let built = builder.finish();
     Ok(Bill {
         source,
@@ -188,6 +197,8 @@ struct BlockSink<'t> {
     pending_item: Option<usize>,
     /// Inline text directly inside a tight list item.
     loose_inline: Option<Range<usize>>,
+    /// Blocks pushed so far (they are handed on as they come).
+    pushed: usize,
     /// Open list items: their range and how many blocks existed when they opened.
     open_items: Vec<(Range<usize>, usize)>,
 }
@@ -212,6 +223,7 @@ impl BlockSink<'_> {
                 } else {
                     BlockKind::Other
                 };
+                self.pushed += 1;
                 self.blocks.push(Block {
                     kind: marker_kind,
                     range: from..trim_end_ws(self.text, from, line_end),
@@ -226,6 +238,7 @@ impl BlockSink<'_> {
             self.pending_marker = None;
             None
         };
+        self.pushed += 1;
         self.blocks.push(Block {
             kind,
             range,
@@ -244,8 +257,8 @@ impl BlockSink<'_> {
 /// Bodies longer than twice this are parsed in pieces of at least this many bytes.
 const PIECE_BYTES: usize = 1 << 18;
 
-/// Walks the Markdown events once and returns the leaf blocks in order.
-fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
+/// Walks the Markdown events once and hands the leaf blocks to `emit` in order.
+fn collect_blocks(text: &str, body_start: usize, mut emit: impl FnMut(Block)) {
     // A long body is parsed piece by piece (see `chunks`): the same events, while pulldown-cmark
     // holds the tree of one piece at a time.
     let parser = chunks::pieces(text, body_start, PIECE_BYTES)
@@ -259,6 +272,7 @@ fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
     let mut sink = BlockSink {
         text,
         blocks: Vec::new(),
+        pushed: 0,
         list_depth: 0,
         pending_marker: None,
         pending_item: None,
@@ -270,6 +284,7 @@ fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
     let mut heading_text = String::new();
 
     for (event, range) in parser {
+        sink.blocks.drain(..).for_each(&mut emit);
         if range.end <= body_start && range.start < body_start {
             continue;
         }
@@ -335,7 +350,7 @@ fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
                         sink.flush_inline();
                         sink.pending_marker = item_marker(text, range.start);
                         sink.pending_item = Some(range.start);
-                        sink.open_items.push((range.clone(), sink.blocks.len()));
+                        sink.open_items.push((range.clone(), sink.pushed));
                         None
                     }
                     _ => {
@@ -361,7 +376,7 @@ fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
                 sink.pending_item = None;
                 // An empty item (a lone "-" line) is kept as text too.
                 if let Some((item_range, n_blocks)) = sink.open_items.pop() {
-                    if sink.blocks.len() == n_blocks {
+                    if sink.pushed == n_blocks {
                         sink.push(BlockKind::Other, item_range);
                     }
                 }
@@ -383,7 +398,7 @@ fn collect_blocks(text: &str, body_start: usize) -> Vec<Block> {
         }
     }
     sink.flush_inline();
-    sink.blocks
+    sink.blocks.drain(..).for_each(emit);
 }
 
 fn extend(acc: &mut Option<Range<usize>>, range: &Range<usize>) {
@@ -396,23 +411,27 @@ fn extend(acc: &mut Option<Range<usize>>, range: &Range<usize>) {
     }
 }
 
-fn guess_language(blocks: &[Block]) -> Language {
-    for block in blocks {
-        if let BlockKind::Heading { text, .. } = &block.kind {
-            if let HeadingClass::Article { word, .. } = classify_heading(text) {
-                return match word.as_str() {
-                    "§" | "§§" | "Art" | "Artikel" => Language::De,
-                    "Статья" | "статья" | "СТАТЬЯ" => Language::Ru,
-                    "бап" => Language::Kk,
-                    _ => Language::En,
-                };
-            }
-        }
-    }
-    Language::En
+/// The language an article heading is written in (`None` for other blocks): the first article
+/// heading of a bill without a stated language decides how its citations are spelled.
+fn language_of(block: &Block) -> Option<Language> {
+    let BlockKind::Heading { text, .. } = &block.kind else {
+        return None;
+    };
+    let HeadingClass::Article { word, .. } = classify_heading(text) else {
+        return None;
+    };
+    Some(match word.as_str() {
+        "§" | "§§" | "Art" | "Artikel" => Language::De,
+        "Статья" | "статья" | "СТАТЬЯ" => Language::Ru,
+        "бап" => Language::Kk,
+        _ => Language::En,
+    })
 }
 
 // ------------------------------------------------------------------------------- tree builder
+
+/// Clauses reserved up front at most (beyond, the array grows as usual).
+const MAX_RESERVED_CLAUSES: usize = 1 << 20;
 
 /// What the tree builder hands back.
 struct Built {
@@ -450,7 +469,9 @@ impl<'s> TreeBuilder<'s> {
         TreeBuilder {
             source,
             language,
-            clauses: Vec::new(),
+            // Every clause starts on a line of its own, so this never regrows (a copy of the
+            // largest array of a parse); capacity never written to costs no memory.
+            clauses: Vec::with_capacity(source.n_lines().min(MAX_RESERVED_CLAUSES)),
             roots: Vec::new(),
             loose: Vec::new(),
             title: None,
