@@ -223,9 +223,21 @@ fn own_parts(clause: &crate::model::Clause) -> [&str; 2] {
     }
 }
 
+/// The splitmix64 finaliser: spreads a 64-bit value over all bits.
+fn mix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 fn hash_text(parts: [&str; 2], opts: &CompareOptions) -> u64 {
+    let plain = !opts.ignore_case && !opts.ignore_whitespace && !opts.ignore_punctuation;
+    if plain && parts[1].is_empty() {
+        return xxhash_rust::xxh3::xxh3_64(parts[0].as_bytes());
+    }
     let mut h = Xxh3::new();
-    if !opts.ignore_case && !opts.ignore_whitespace && !opts.ignore_punctuation {
+    if plain {
         for (i, part) in parts.iter().enumerate() {
             if i > 0 {
                 if part.is_empty() {
@@ -285,15 +297,14 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
         let bytes = parts[0].len() + parts[1].len();
         prints.weight.push(u32::try_from(bytes).unwrap_or(u32::MAX));
     }
-    // Subtree hashes, children first (they follow their parent in the arena).
+    // Subtree hashes, children first (they follow their parent in the arena): the own hash and
+    // the children's, in order, folded through a 64-bit mixer.
     for idx in (0..n).rev() {
-        let clause = &bill.clauses[idx];
-        let mut h = Xxh3::new();
-        h.update(&prints.own_hash[idx].to_le_bytes());
-        for &child in &clause.children {
-            h.update(&prints.tree_hash[child].to_le_bytes());
+        let mut h = prints.own_hash[idx];
+        for &child in &bill.clauses[idx].children {
+            h = mix64(h.rotate_left(23) ^ prints.tree_hash[child]);
         }
-        prints.tree_hash[idx] = h.digest();
+        prints.tree_hash[idx] = mix64(h ^ bill.clauses[idx].children.len() as u64);
     }
     prints
 }
@@ -379,13 +390,7 @@ impl Prints<'_> {
 /// order), into `out`: a bottom-k MinHash sketch, so candidate pairs come from shared sketch
 /// values.
 fn own_sketch(words: &[u32], out: &mut Vec<u32>) {
-    let mix = |x: u64| {
-        // splitmix64 finaliser: spreads the combined ids over all bits.
-        let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) as u32
-    };
+    let mix = |x: u64| mix64(x) as u32;
     out.clear();
     if words.len() < 3 {
         out.extend(words.iter().map(|&w| mix(u64::from(w))));
@@ -902,8 +907,19 @@ impl<'a> Matcher<'a> {
                 continue;
             }
             self.match_identical(&old_children, &new_children);
+            let any_free = |m: &Self| {
+                old_children.iter().any(|&c| m.old_to_new[c].is_none())
+                    && new_children.iter().any(|&c| m.new_to_old[c].is_none())
+            };
+            if !any_free(self) {
+                continue;
+            }
             self.match_similar(&old_children, &new_children, false, CHILD_THRESHOLD);
+            if !any_free(self) {
+                continue;
+            }
             // A clause rewritten beyond recognition keeps its place: same number, same parent.
+            // (When one number occurs twice among the new children, the last one is taken.)
             let free_new: HashMap<u64, ClauseIdx> = new_children
                 .iter()
                 .filter(|&&c| self.new_to_old[c].is_none())
