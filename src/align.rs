@@ -386,6 +386,21 @@ impl Prints<'_> {
     }
 }
 
+/// `Prints::ensure` for clauses of both sides: on two threads when there are many (the sides
+/// are independent), else in turn.
+fn ensure_both(old: &mut Prints, old_list: &[ClauseIdx], new: &mut Prints, new_list: &[ClauseIdx]) {
+    let run = |prints: &mut Prints, list: &[ClauseIdx]| list.iter().for_each(|&i| prints.ensure(i));
+    if old_list.len() + new_list.len() < 4096 {
+        run(old, old_list);
+        run(new, new_list);
+        return;
+    }
+    std::thread::scope(|scope| {
+        scope.spawn(|| run(old, old_list));
+        run(new, new_list);
+    });
+}
+
 /// The `SKETCH_SIZE` smallest hashes of the word trigrams of a text (word ids in reading
 /// order), into `out`: a bottom-k MinHash sketch, so candidate pairs come from shared sketch
 /// values.
@@ -640,8 +655,12 @@ impl<'a> Matcher<'a> {
             self.old_prints.fill_tree_bags(&old_free);
             self.new_prints.fill_tree_bags(&new_free);
         } else {
-            old_free.iter().for_each(|&o| self.old_prints.ensure(o));
-            new_free.iter().for_each(|&n| self.new_prints.ensure(n));
+            ensure_both(
+                &mut self.old_prints,
+                &old_free,
+                &mut self.new_prints,
+                &new_free,
+            );
         }
         let mut candidates: Vec<Candidate> = Vec::new();
         let push = |this: &Self, o: ClauseIdx, n: ClauseIdx, out: &mut Vec<Candidate>| {
@@ -1001,16 +1020,13 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
     m.match_similar(&old_roots, &new_roots, false, CHILD_THRESHOLD);
     m.match_children();
     // Body clauses moved between articles.
-    for i in 0..old.clauses.len() {
-        if m.old_to_new[i].is_none() {
-            m.old_prints.ensure(i);
-        }
-    }
-    for i in 0..new.clauses.len() {
-        if m.new_to_old[i].is_none() {
-            m.new_prints.ensure(i);
-        }
-    }
+    let old_free: Vec<ClauseIdx> = (0..old.clauses.len())
+        .filter(|&i| m.old_to_new[i].is_none())
+        .collect();
+    let new_free: Vec<ClauseIdx> = (0..new.clauses.len())
+        .filter(|&i| m.new_to_old[i].is_none())
+        .collect();
+    ensure_both(&mut m.old_prints, &old_free, &mut m.new_prints, &new_free);
     let old_body: Vec<ClauseIdx> = (0..old.clauses.len())
         .filter(|&i| {
             m.old_to_new[i].is_none()
@@ -1040,14 +1056,19 @@ fn build_alignment(mut m: Matcher<'_>, config: &AlignConfig) -> Alignment {
     let new = m.new;
     let moved_in_order = order_moves(&m);
     // Bags of every pair whose text changed, for split and merge detection.
-    for o in 0..old.clauses.len() {
-        if let Some(n) = m.old_to_new[o] {
-            if m.old_prints.own_hash[o] != m.new_prints.own_hash[n] {
-                m.old_prints.ensure(o);
-                m.new_prints.ensure(n);
-            }
-        }
-    }
+    let (changed_old, changed_new): (Vec<ClauseIdx>, Vec<ClauseIdx>) = m
+        .old_to_new
+        .iter()
+        .enumerate()
+        .filter_map(|(o, n)| n.map(|n| (o, n)))
+        .filter(|&(o, n)| m.old_prints.own_hash[o] != m.new_prints.own_hash[n])
+        .unzip();
+    ensure_both(
+        &mut m.old_prints,
+        &changed_old,
+        &mut m.new_prints,
+        &changed_new,
+    );
     // One row per old clause, plus one per added new clause: no regrowth.
     let n_added = m.new_to_old.iter().filter(|o| o.is_none()).count();
     let mut pairs: Vec<Pair> = Vec::with_capacity(old.clauses.len() + n_added);
