@@ -11,7 +11,7 @@ use super::annotations::{annotation_lines, summary_table, Overlay};
 use super::escape::{terminal_safe, terminal_safe_line};
 use super::outline::BillJson;
 use super::{visible_width, Painter};
-use crate::align::{Alignment, ChangeKind, MatchedBy, Pair};
+use crate::align::{Alignment, ChangeKind, Pair};
 use crate::model::{Bill, ClauseIdx};
 use crate::redline::{OpKind, Redline};
 
@@ -500,69 +500,248 @@ pub fn diff_text(
 }
 
 // ----------------------------------------------------------------------------------------- JSON
+//
+// The diff JSON is written by hand: the header line through serde_json, then one compact line
+// per pair from a small writer whose output is byte for byte what serde_json's compact
+// serializer gives for the same values (the tests below hold the two side by side), because
+// per-field serde calls, escaping every key, dominated the time on large bills.
 
-#[derive(Serialize)]
-struct DiffJson<'a> {
-    schema_version: u32,
-    old: BillJson<'a>,
-    new: BillJson<'a>,
-    summary: BTreeMap<&'static str, usize>,
-    /// Flags gained, lost and kept (only with `--rules` or `--fail-on`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    flags: Option<&'a serde_json::Value>,
-    pairs: PairsJson<'a>,
+/// Bytes gathered before they are handed to the output, so the `dyn Write` is hit rarely.
+const CHUNK: usize = 1 << 17;
+
+/// Appends `s` as a JSON string, escaped exactly as serde_json does: `"` and `\`, the short
+/// escapes `\b \t \n \f \r`, other control characters as `\u00XX` (lower-case hex); everything
+/// else (all non-ASCII, DEL) as is.
+fn json_str(buf: &mut Vec<u8>, s: &str) {
+    // 0: copy; b'u': `\u00XX`; otherwise the letter after the backslash.
+    const ESCAPE: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut i = 0;
+        while i < 0x20 {
+            t[i] = b'u';
+            i += 1;
+        }
+        t[0x08] = b'b';
+        t[0x09] = b't';
+        t[0x0a] = b'n';
+        t[0x0c] = b'f';
+        t[0x0d] = b'r';
+        t[b'"' as usize] = b'"';
+        t[b'\\' as usize] = b'\\';
+        t
+    };
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    buf.reserve(bytes.len() + 2);
+    buf.push(b'"');
+    // Most strings need no escape: find the first byte that does, eight bytes at a time.
+    let first = first_to_escape(bytes);
+    buf.extend_from_slice(&bytes[..first]);
+    let mut start = first;
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        let e = ESCAPE[b as usize];
+        if e == 0 {
+            continue;
+        }
+        buf.extend_from_slice(&bytes[start..i]);
+        if e == b'u' {
+            buf.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 0xf) as usize],
+            ]);
+        } else {
+            buf.extend_from_slice(&[b'\\', e]);
+        }
+        start = i + 1;
+    }
+    buf.extend_from_slice(&bytes[start..]);
+    buf.push(b'"');
 }
 
-#[derive(Serialize)]
-struct ClauseRef<'a> {
-    id: &'a str,
-    label: &'a str,
-    kind: &'static str,
-    span: [usize; 2],
-    lines: [usize; 2],
+/// Index of the first byte JSON must escape (a control character, `"` or `\`), or the length.
+fn first_to_escape(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Nonzero exactly when some byte of `w` is zero (the classic bit trick; no false hits
+    // for the test as a whole).
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        let w = u64::from_le_bytes(word);
+        // A byte below 0x20: `w - 0x20…` borrows into its high bit while the byte's own high
+        // bit is clear.
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        if control | has_zero(w ^ (ONES * b'"' as u64)) | has_zero(w ^ (ONES * b'\\' as u64)) != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !matches!(bytes[i], 0..=0x1f | b'"' | b'\\') {
+        i += 1;
+    }
+    i
 }
 
-#[derive(Serialize)]
-struct PairJson<'a> {
-    kind: &'static str,
-    matched_by: Option<MatchedBy>,
-    similarity: f32,
-    renumbered: bool,
-    moved: bool,
-    old: Option<ClauseRef<'a>>,
-    new: Option<ClauseRef<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    split_into: Vec<ClauseRef<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    merged_from: Vec<ClauseRef<'a>>,
-    redline: Option<RedlineJson<'a>>,
+/// Appends a name of the schema's own (a kind, `as_str` of an enum): quoted, nothing to escape.
+fn json_word(buf: &mut Vec<u8>, word: &'static str) {
+    debug_assert_eq!(first_to_escape(word.as_bytes()), word.len(), "{word}");
+    buf.push(b'"');
+    buf.extend_from_slice(word.as_bytes());
+    buf.push(b'"');
 }
 
-#[derive(Serialize)]
-struct RedlineJson<'a> {
-    rewritten: bool,
-    coarse: bool,
-    ops: Vec<OpJson<'a>>,
+/// Appends an unsigned integer in decimal, two digits at a time.
+fn json_usize(buf: &mut Vec<u8>, mut n: usize) {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    while n >= 100 {
+        let d = (n % 100) * 2;
+        n /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
+    }
+    if n >= 10 {
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[n * 2..n * 2 + 2]);
+    } else {
+        i -= 1;
+        digits[i] = b'0' + n as u8;
+    }
+    buf.extend_from_slice(&digits[i..]);
 }
 
-#[derive(Serialize)]
-struct OpJson<'a> {
-    op: OpKind,
-    old: [usize; 2],
-    new: [usize; 2],
-    text: std::borrow::Cow<'a, str>,
+/// Appends `[a,b]`.
+fn json_range(buf: &mut Vec<u8>, a: usize, b: usize) {
+    buf.push(b'[');
+    json_usize(buf, a);
+    buf.push(b',');
+    json_usize(buf, b);
+    buf.push(b']');
 }
 
-fn clause_ref(bill: &Bill, idx: ClauseIdx) -> ClauseRef<'_> {
+fn json_bool(buf: &mut Vec<u8>, b: bool) {
+    buf.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
+/// Appends any other value through serde_json's compact serializer (floats, `matched_by`).
+fn json_serde(buf: &mut Vec<u8>, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *buf, value).map_err(std::io::Error::other)
+}
+
+/// Appends a similarity, rounded as `round4` and formatted as serde_json formats an `f32`.
+fn json_similarity(buf: &mut Vec<u8>, x: f32) -> std::io::Result<()> {
+    let x = round4(x);
+    if x.to_bits() == 1.0f32.to_bits() {
+        // By far the most common value (every unchanged pair).
+        buf.extend_from_slice(b"1.0");
+        Ok(())
+    } else {
+        json_serde(buf, &x)
+    }
+}
+
+/// Appends a clause reference: `{"id":…,"label":…,"kind":…,"span":[s,e],"lines":[a,b]}`.
+fn json_clause_ref(buf: &mut Vec<u8>, bill: &Bill, idx: ClauseIdx) {
     let c = &bill.clauses[idx];
     let bom = bill.source.bom_len;
-    ClauseRef {
-        id: &c.id,
-        label: &c.label,
-        kind: c.kind.as_str(),
-        span: [c.span.start + bom, c.span.end + bom],
-        lines: [c.lines.0, c.lines.1],
+    buf.extend_from_slice(b"{\"id\":");
+    json_str(buf, &c.id);
+    buf.extend_from_slice(b",\"label\":");
+    json_str(buf, &c.label);
+    buf.extend_from_slice(b",\"kind\":");
+    json_word(buf, c.kind.as_str());
+    buf.extend_from_slice(b",\"span\":");
+    json_range(buf, c.span.start + bom, c.span.end + bom);
+    buf.extend_from_slice(b",\"lines\":");
+    json_range(buf, c.lines.0, c.lines.1);
+    buf.push(b'}');
+}
+
+fn json_clause_refs(buf: &mut Vec<u8>, key: &[u8], bill: &Bill, list: &[ClauseIdx]) {
+    if list.is_empty() {
+        return;
     }
+    buf.extend_from_slice(key);
+    buf.push(b'[');
+    for (k, &i) in list.iter().enumerate() {
+        if k > 0 {
+            buf.push(b',');
+        }
+        json_clause_ref(buf, bill, i);
+    }
+    buf.push(b']');
+}
+
+/// Appends one element of `pairs` as a compact object, keys in schema order; redline op texts
+/// are slices of the pair's compared texts (`Alignment::pair_texts`), never copied.
+fn json_pair(buf: &mut Vec<u8>, p: &Pair, old: &Bill, new: &Bill) -> std::io::Result<()> {
+    buf.extend_from_slice(b"{\"kind\":");
+    json_word(buf, p.kind.as_str());
+    buf.extend_from_slice(b",\"matched_by\":");
+    json_serde(buf, &p.matched_by)?;
+    buf.extend_from_slice(b",\"similarity\":");
+    json_similarity(buf, p.similarity)?;
+    buf.extend_from_slice(b",\"renumbered\":");
+    json_bool(buf, p.renumbered);
+    buf.extend_from_slice(b",\"moved\":");
+    json_bool(buf, p.moved);
+    for (key, bill, idx) in [(&b",\"old\":"[..], old, p.old), (b",\"new\":", new, p.new)] {
+        buf.extend_from_slice(key);
+        match idx {
+            Some(i) => json_clause_ref(buf, bill, i),
+            None => buf.extend_from_slice(b"null"),
+        }
+    }
+    json_clause_refs(buf, b",\"split_into\":", new, &p.split_into);
+    json_clause_refs(buf, b",\"merged_from\":", old, &p.merged_from);
+    buf.extend_from_slice(b",\"redline\":");
+    match &p.redline {
+        None => buf.extend_from_slice(b"null"),
+        Some(r) => {
+            let (ot, nt) = Alignment::pair_texts(p, old, new);
+            buf.extend_from_slice(b"{\"rewritten\":");
+            json_bool(buf, r.rewritten);
+            buf.extend_from_slice(b",\"coarse\":");
+            json_bool(buf, r.coarse);
+            buf.extend_from_slice(b",\"ops\":[");
+            for (k, op) in r.ops.iter().enumerate() {
+                if k > 0 {
+                    buf.push(b',');
+                }
+                buf.extend_from_slice(match op.kind {
+                    OpKind::Equal => b"{\"op\":\"equal\",\"old\":",
+                    OpKind::Delete => b"{\"op\":\"delete\",\"old\":",
+                    OpKind::Insert => b"{\"op\":\"insert\",\"old\":",
+                });
+                json_range(buf, op.old.start, op.old.end);
+                buf.extend_from_slice(b",\"new\":");
+                json_range(buf, op.new.start, op.new.end);
+                buf.extend_from_slice(b",\"text\":");
+                json_str(
+                    buf,
+                    match op.kind {
+                        OpKind::Delete => &ot[op.old.clone()],
+                        _ => &nt[op.new.clone()],
+                    },
+                );
+                buf.push(b'}');
+            }
+            buf.extend_from_slice(b"]}");
+        }
+    }
+    buf.push(b'}');
+    Ok(())
 }
 
 /// Rounds a similarity to 4 decimals so JSON does not show float noise.
@@ -570,61 +749,43 @@ fn round4(x: f32) -> f32 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// One pair as JSON (built when serialized, so the whole document never sits in memory).
-fn pair_json<'a>(p: &Pair, old: &'a Bill, new: &'a Bill) -> PairJson<'a> {
-    let texts = p
-        .redline
-        .as_ref()
-        .map(|_| Alignment::pair_texts(p, old, new));
-    PairJson {
-        kind: p.kind.as_str(),
-        matched_by: p.matched_by,
-        similarity: round4(p.similarity),
-        renumbered: p.renumbered,
-        moved: p.moved,
-        old: p.old.map(|i| clause_ref(old, i)),
-        new: p.new.map(|i| clause_ref(new, i)),
-        split_into: p.split_into.iter().map(|&i| clause_ref(new, i)).collect(),
-        merged_from: p.merged_from.iter().map(|&i| clause_ref(old, i)).collect(),
-        redline: p
-            .redline
-            .as_ref()
-            .zip(texts)
-            .map(|(r, (ot, nt))| RedlineJson {
-                rewritten: r.rewritten,
-                coarse: r.coarse,
-                ops: r
-                    .ops
-                    .iter()
-                    .map(|op| OpJson {
-                        op: op.kind,
-                        old: [op.old.start, op.old.end],
-                        new: [op.new.start, op.new.end],
-                        text: std::borrow::Cow::Owned(match op.kind {
-                            OpKind::Delete => ot[op.old.clone()].to_string(),
-                            _ => nt[op.new.clone()].to_string(),
-                        }),
-                    })
-                    .collect(),
-            }),
+/// Appends the header: the document up to and including `"pairs":[` and a newline.
+fn json_header(
+    buf: &mut Vec<u8>,
+    alignment: &Alignment,
+    old: &Bill,
+    new: &Bill,
+    flags: Option<&serde_json::Value>,
+) -> std::io::Result<()> {
+    let visible = visible_pairs(alignment, old, new, false);
+    let summary_counts = summarize(alignment, &visible, old, new);
+    let summary: BTreeMap<&str, usize> = summary_counts
+        .by_kind
+        .iter()
+        .map(|(k, &n)| (k.as_str(), n))
+        .collect();
+    buf.extend_from_slice(b"{\"schema_version\":");
+    json_usize(buf, DIFF_SCHEMA_VERSION as usize);
+    buf.extend_from_slice(b",\"old\":");
+    json_serde(buf, &BillJson::new(old))?;
+    buf.extend_from_slice(b",\"new\":");
+    json_serde(buf, &BillJson::new(new))?;
+    buf.extend_from_slice(b",\"summary\":");
+    json_serde(buf, &summary)?;
+    if let Some(flags) = flags {
+        buf.extend_from_slice(b",\"flags\":");
+        json_serde(buf, flags)?;
     }
+    buf.extend_from_slice(b",\"pairs\":[\n");
+    Ok(())
 }
 
-/// The `pairs` array, serialized one pair at a time.
-struct PairsJson<'a> {
-    pairs: &'a [&'a Pair],
-    old: &'a Bill,
-    new: &'a Bill,
-}
-
-impl Serialize for PairsJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.pairs.iter().map(|p| pair_json(p, self.old, self.new)))
-    }
-}
-
-/// Writes the diff as pretty JSON: every pair (unchanged ones too), with redline ops whose byte
-/// ranges point into the pair's compared texts (`Alignment::pair_texts`).
+/// Writes the diff as JSON (layout in `docs/json.md`): a header line up to `"pairs":[`, then
+/// every pair (unchanged ones too) compact on a line of its own, then `]}`. Redline ops have
+/// byte ranges into the pair's compared texts (`Alignment::pair_texts`).
+///
+/// The document is built in a buffer handed to `out` whenever it holds `CHUNK` bytes, so it
+/// never sits in memory whole and `out` sees few, large writes.
 pub fn write_diff_json(
     out: &mut dyn std::io::Write,
     alignment: &Alignment,
@@ -633,23 +794,31 @@ pub fn write_diff_json(
     pairs: &[&Pair],
     flags: Option<&serde_json::Value>,
 ) -> std::io::Result<()> {
-    let visible = visible_pairs(alignment, old, new, false);
-    let summary_counts = summarize(alignment, &visible, old, new);
-    let summary = summary_counts
-        .by_kind
-        .iter()
-        .map(|(k, &n)| (k.as_str(), n))
-        .collect();
-    let doc = DiffJson {
-        schema_version: DIFF_SCHEMA_VERSION,
-        old: BillJson::new(old),
-        new: BillJson::new(new),
-        summary,
-        flags,
-        pairs: PairsJson { pairs, old, new },
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
-    out.write_all(b"\n")
+    write_diff_json_chunked(out, alignment, old, new, pairs, flags, CHUNK)
+}
+
+/// `write_diff_json` with chunks of `chunk_len` bytes (the tests vary it).
+fn write_diff_json_chunked(
+    out: &mut dyn std::io::Write,
+    alignment: &Alignment,
+    old: &Bill,
+    new: &Bill,
+    pairs: &[&Pair],
+    flags: Option<&serde_json::Value>,
+    chunk_len: usize,
+) -> std::io::Result<()> {
+    let mut buf: Vec<u8> = Vec::with_capacity(chunk_len + (1 << 14));
+    json_header(&mut buf, alignment, old, new, flags)?;
+    for (i, p) in pairs.iter().enumerate() {
+        json_pair(&mut buf, p, old, new)?;
+        buf.extend_from_slice(if i + 1 < pairs.len() { b",\n" } else { b"\n" });
+        if buf.len() >= chunk_len {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    buf.extend_from_slice(b"]}\n");
+    out.write_all(&buf)
 }
 
 /// `write_diff_json` into a string (tests, reports).
@@ -658,4 +827,360 @@ pub fn diff_json(alignment: &Alignment, old: &Bill, new: &Bill, pairs: &[&Pair])
     // Writing to a Vec cannot fail.
     let _ = write_diff_json(&mut buf, alignment, old, new, pairs, None);
     String::from_utf8(buf).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The hand-written JSON writer against serde_json: the same bytes as serde_json's compact
+    //! serializer for every string, number and pair, and the same document (as values) as the
+    //! pretty serde writer it replaced.
+
+    use std::borrow::Cow;
+    use std::path::Path;
+
+    use proptest::prelude::*;
+    use serde::Serialize;
+
+    use super::*;
+    use crate::align::{align_bills, AlignConfig, MatchedBy};
+    use crate::parse::parse_bill;
+    use crate::source::Source;
+
+    // The serde structs the document used to be written from, kept as the reference.
+
+    #[derive(Serialize)]
+    struct DiffJson<'a> {
+        schema_version: u32,
+        old: BillJson<'a>,
+        new: BillJson<'a>,
+        summary: BTreeMap<&'static str, usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        flags: Option<&'a serde_json::Value>,
+        pairs: Vec<PairJson<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct ClauseRef<'a> {
+        id: &'a str,
+        label: &'a str,
+        kind: &'static str,
+        span: [usize; 2],
+        lines: [usize; 2],
+    }
+
+    #[derive(Serialize)]
+    struct PairJson<'a> {
+        kind: &'static str,
+        matched_by: Option<MatchedBy>,
+        similarity: f32,
+        renumbered: bool,
+        moved: bool,
+        old: Option<ClauseRef<'a>>,
+        new: Option<ClauseRef<'a>>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        split_into: Vec<ClauseRef<'a>>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        merged_from: Vec<ClauseRef<'a>>,
+        redline: Option<RedlineJson<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct RedlineJson<'a> {
+        rewritten: bool,
+        coarse: bool,
+        ops: Vec<OpJson<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct OpJson<'a> {
+        op: OpKind,
+        old: [usize; 2],
+        new: [usize; 2],
+        text: Cow<'a, str>,
+    }
+
+    fn clause_ref(bill: &Bill, idx: ClauseIdx) -> ClauseRef<'_> {
+        let c = &bill.clauses[idx];
+        let bom = bill.source.bom_len;
+        ClauseRef {
+            id: &c.id,
+            label: &c.label,
+            kind: c.kind.as_str(),
+            span: [c.span.start + bom, c.span.end + bom],
+            lines: [c.lines.0, c.lines.1],
+        }
+    }
+
+    fn pair_json<'a>(p: &Pair, old: &'a Bill, new: &'a Bill) -> PairJson<'a> {
+        let texts = p
+            .redline
+            .as_ref()
+            .map(|_| Alignment::pair_texts(p, old, new));
+        PairJson {
+            kind: p.kind.as_str(),
+            matched_by: p.matched_by,
+            similarity: round4(p.similarity),
+            renumbered: p.renumbered,
+            moved: p.moved,
+            old: p.old.map(|i| clause_ref(old, i)),
+            new: p.new.map(|i| clause_ref(new, i)),
+            split_into: p.split_into.iter().map(|&i| clause_ref(new, i)).collect(),
+            merged_from: p.merged_from.iter().map(|&i| clause_ref(old, i)).collect(),
+            redline: p
+                .redline
+                .as_ref()
+                .zip(texts)
+                .map(|(r, (ot, nt))| RedlineJson {
+                    rewritten: r.rewritten,
+                    coarse: r.coarse,
+                    ops: r
+                        .ops
+                        .iter()
+                        .map(|op| OpJson {
+                            op: op.kind,
+                            old: [op.old.start, op.old.end],
+                            new: [op.new.start, op.new.end],
+                            text: Cow::Owned(match op.kind {
+                                OpKind::Delete => ot[op.old.clone()].to_string(),
+                                _ => nt[op.new.clone()].to_string(),
+                            }),
+                        })
+                        .collect(),
+                }),
+        }
+    }
+
+    /// The pretty document as the serde writer wrote it.
+    fn reference(
+        alignment: &Alignment,
+        old: &Bill,
+        new: &Bill,
+        flags: Option<&serde_json::Value>,
+    ) -> String {
+        let visible = visible_pairs(alignment, old, new, false);
+        let doc = DiffJson {
+            schema_version: DIFF_SCHEMA_VERSION,
+            old: BillJson::new(old),
+            new: BillJson::new(new),
+            summary: summarize(alignment, &visible, old, new)
+                .by_kind
+                .iter()
+                .map(|(k, &n)| (k.as_str(), n))
+                .collect(),
+            flags,
+            pairs: alignment
+                .pairs
+                .iter()
+                .map(|p| pair_json(p, old, new))
+                .collect(),
+        };
+        serde_json::to_string_pretty(&doc).expect("serializes") + "\n"
+    }
+
+    fn str_bytes(s: &str) -> String {
+        let mut buf = Vec::new();
+        json_str(&mut buf, s);
+        String::from_utf8(buf).expect("UTF-8")
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_does() {
+        for c in (0u32..0x100).chain([0x2028, 0x2029, 0xfeff, 0xfffd, 0x1f600, 0x10ffff]) {
+            let c = char::from_u32(c).expect("a char");
+            for s in [
+                c.to_string(),
+                format!("abcdefg{c}"),
+                format!("abcdefgh{c}ijklmnopq"),
+                format!("{c}{c}\u{430}bc{c}"),
+            ] {
+                assert_eq!(str_bytes(&s), serde_json::to_string(&s).unwrap(), "{s:?}");
+            }
+        }
+        // An escape at every offset of a 40-byte string, and none at all.
+        for at in 0..=40 {
+            let mut s = "x".repeat(40);
+            if at < 40 {
+                s.replace_range(at..at + 1, "\"");
+            }
+            assert_eq!(str_bytes(&s), serde_json::to_string(&s).unwrap());
+            let t = s.replace('"', "\u{1}");
+            assert_eq!(str_bytes(&t), serde_json::to_string(&t).unwrap());
+        }
+        assert_eq!(str_bytes(""), "\"\"");
+    }
+
+    proptest! {
+        #[test]
+        fn any_string_is_escaped_as_serde_json_does(s in any::<String>()) {
+            prop_assert_eq!(str_bytes(&s), serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn any_control_heavy_string(s in "[\\x00-\\x20\"\\\\a-zа-я\u{7f}\u{2028}]{0,40}") {
+            prop_assert_eq!(str_bytes(&s), serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn any_number_and_similarity(n in any::<usize>(), x in any::<f32>()) {
+            let mut buf = Vec::new();
+            json_usize(&mut buf, n);
+            prop_assert_eq!(String::from_utf8(buf).unwrap(), n.to_string());
+            let mut buf = Vec::new();
+            json_similarity(&mut buf, x).unwrap();
+            prop_assert_eq!(
+                String::from_utf8(buf).unwrap(),
+                serde_json::to_string(&round4(x)).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_and_similarities_match_serde_json() {
+        let mut n = 1usize;
+        let mut cases = vec![0, usize::MAX];
+        while let Some(m) = n.checked_mul(10) {
+            cases.extend([n - 1, n, n + 1]);
+            n = m;
+        }
+        for n in cases {
+            let mut buf = Vec::new();
+            json_usize(&mut buf, n);
+            assert_eq!(String::from_utf8(buf).unwrap(), n.to_string());
+        }
+        for x in [
+            1.0f32,
+            0.0,
+            -0.0,
+            0.5,
+            0.857_14,
+            0.999_99,
+            1e-7,
+            f32::NAN,
+            f32::INFINITY,
+        ] {
+            let mut buf = Vec::new();
+            json_similarity(&mut buf, x).unwrap();
+            assert_eq!(
+                String::from_utf8(buf).unwrap(),
+                serde_json::to_string(&round4(x)).unwrap(),
+                "{x}"
+            );
+        }
+    }
+
+    fn bundled() -> Vec<Bill> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("bills/kz-child-online-safety");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .expect("bundled bills")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| parse_bill(Source::read(p).expect("reads")).expect("parses"))
+            .collect()
+    }
+
+    fn written(
+        alignment: &Alignment,
+        old: &Bill,
+        new: &Bill,
+        flags: Option<&serde_json::Value>,
+    ) -> String {
+        let mut out = Vec::new();
+        let all: Vec<&Pair> = alignment.pairs.iter().collect();
+        for chunk_len in [CHUNK, 1, 300, 4000] {
+            let mut again = Vec::new();
+            write_diff_json_chunked(&mut again, alignment, old, new, &all, flags, chunk_len)
+                .expect("writes");
+            if out.is_empty() {
+                out = again;
+            } else {
+                assert!(out == again, "{chunk_len}");
+            }
+        }
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn document_matches_the_serde_writer_on_bundled_bills() {
+        let bills = bundled();
+        let flags =
+            serde_json::json!({"gained": [{"rule": "x\u{1}\"y\u{2028}", "clause": "art1"}]});
+        let mut pairs_seen = 0;
+        for (a, old) in bills.iter().enumerate() {
+            for (b, new) in bills.iter().enumerate() {
+                let alignment = align_bills(old, new, &AlignConfig::default());
+                let flags = ((a + b) % 2 == 1).then_some(&flags);
+                let text = written(&alignment, old, new, flags);
+                // The same values as the pretty serde document.
+                let ours: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+                let theirs: serde_json::Value =
+                    serde_json::from_str(&reference(&alignment, old, new, flags)).unwrap();
+                assert_eq!(ours, theirs, "versions {a} → {b}");
+                // The layout: a header line, one line per pair (serde_json's compact bytes),
+                // then `]}`.
+                let lines: Vec<&str> = text.split_inclusive('\n').collect();
+                assert!(lines[0].starts_with("{\"schema_version\":1,\"old\":{"));
+                assert!(lines[0].ends_with(",\"pairs\":[\n"), "{}", lines[0]);
+                assert_eq!(*lines.last().unwrap(), "]}\n");
+                let body = &lines[1..lines.len() - 1];
+                assert_eq!(body.len(), alignment.pairs.len());
+                for (k, (line, p)) in body.iter().zip(&alignment.pairs).enumerate() {
+                    let end = if k + 1 < body.len() { ",\n" } else { "\n" };
+                    let compact = serde_json::to_string(&pair_json(p, old, new)).unwrap();
+                    assert_eq!(*line, compact + end);
+                }
+                pairs_seen += body.len();
+                // Deterministic (`written` also checks that the chunk size changes nothing).
+                assert_eq!(text, written(&alignment, old, new, flags));
+            }
+        }
+        assert!(pairs_seen > 1000, "{pairs_seen}");
+    }
+
+    #[test]
+    fn no_pairs() {
+        let bills = bundled();
+        let alignment = align_bills(&bills[0], &bills[1], &AlignConfig::default());
+        let mut out = Vec::new();
+        write_diff_json(&mut out, &alignment, &bills[0], &bills[1], &[], None).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.ends_with(",\"pairs\":[\n]}\n"), "{text}");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["pairs"], serde_json::json!([]));
+    }
+
+    /// Fails after `left` bytes.
+    struct Failing {
+        left: usize,
+    }
+
+    impl std::io::Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.left == 0 {
+                return Err(std::io::Error::other("full"));
+            }
+            let n = buf.len().min(self.left);
+            self.left -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_output_is_an_error() {
+        let bills = bundled();
+        let alignment = align_bills(&bills[0], &bills[3], &AlignConfig::default());
+        let all: Vec<&Pair> = alignment.pairs.iter().collect();
+        for left in [0, 10, 5000, 20_000] {
+            let mut out = Failing { left };
+            let r =
+                write_diff_json_chunked(&mut out, &alignment, &bills[0], &bills[3], &all, None, 1);
+            assert!(r.is_err(), "{left}");
+        }
+    }
 }

@@ -337,3 +337,51 @@ fn a_pathological_diff_finishes_with_a_coarse_or_rewritten_note() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn diff_json_has_one_pair_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Enough pairs for several of the writer's chunks, with texts that need escaping: quotes, a
+    // backslash, a tab, ESC, non-ASCII, U+2028.
+    let bill = |edit: bool| {
+        let mut md = String::from("# A \"big\" bill\n\n");
+        for i in 1..2200 {
+            let changed = if edit && i % 7 == 0 { " now" } else { "" };
+            md.push_str(&format!(
+                "## Article {i}. T{changed}\n\nIntro.\n\n1. Text {i} \"quoted\" a\\b\tc \u{1b}[31m \u{430}\u{2028}z{changed}.\n\n2. More {i}.\n\n"
+            ));
+        }
+        md
+    };
+    let a = write(d, "a.md", bill(false).as_bytes());
+    let b = write(d, "b.md", bill(true).as_bytes());
+    let (code, json, stderr) = run(&["diff", &a, &b, "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let pairs = doc["pairs"].as_array().unwrap();
+    assert!(pairs.len() > 6000, "{}", pairs.len());
+    let lines: Vec<&str> = json.lines().collect();
+    assert_eq!(lines.len(), pairs.len() + 2);
+    assert!(lines[0].starts_with("{\"schema_version\":1,"));
+    assert!(lines[0].ends_with("\"pairs\":["));
+    assert_eq!(lines[lines.len() - 1], "]}");
+    assert!(json.ends_with("]}\n"));
+    for (k, (line, pair)) in lines[1..lines.len() - 1].iter().zip(pairs).enumerate() {
+        let object = if k + 1 < pairs.len() {
+            line.strip_suffix(',')
+                .expect("a comma after all but the last pair")
+        } else {
+            line
+        };
+        let value: serde_json::Value = serde_json::from_str(object).expect("a pair per line");
+        assert_eq!(&value, pair);
+    }
+    // (The parser folds the tab and U+2028 to spaces; a heading and its text meet at "\n".)
+    assert!(json.contains("\\\"quoted\\\" a\\\\b c \\u001b[31m \u{430} z"));
+    assert!(json.contains("now\\n"), "a newline in a text is escaped");
+    // The same bytes every run.
+    for _ in 0..2 {
+        assert!(run(&["diff", &a, &b, "--format", "json"]).1 == json);
+    }
+}
