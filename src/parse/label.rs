@@ -87,15 +87,39 @@ pub fn scan_number(s: &str) -> Option<(&str, usize)> {
 
 /// Reads the label at the start of a body block, if it has one.
 pub fn body_label(s: &str) -> Option<BodyLabel> {
+    scan_body_label(s).map(LabelRef::into_label)
+}
+
+/// A body label borrowed from the text it starts: what [`body_label`] reads, without copying
+/// the number (for callers that only test for a label, or keep few of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelRef<'a> {
+    pub style: LabelStyle,
+    pub number: &'a str,
+    pub len: usize,
+}
+
+impl LabelRef<'_> {
+    pub fn into_label(self) -> BodyLabel {
+        BodyLabel {
+            style: self.style,
+            number: self.number.to_string(),
+            len: self.len,
+        }
+    }
+}
+
+/// [`body_label`] without allocating.
+pub fn scan_body_label(s: &str) -> Option<LabelRef<'_>> {
     let first = s.chars().next()?;
     if first == '(' {
         let inner = &s[1..];
         if let Some((num, n)) = scan_number(inner) {
             if inner[n..].starts_with(')') && is_label_end(&inner[n + 1..]) {
                 let len = 1 + n + 1;
-                return Some(BodyLabel {
+                return Some(LabelRef {
                     style: LabelStyle::ParenNumber,
-                    number: num.to_string(),
+                    number: num,
                     len: len + skip_ws_len(&s[len..]),
                 });
             }
@@ -104,9 +128,9 @@ pub fn body_label(s: &str) -> Option<BodyLabel> {
         let (letters, n) = repeated_letters(inner)?;
         if inner[n..].starts_with(')') && is_label_end(&inner[n + 1..]) {
             let len = 1 + n + 1;
-            return Some(BodyLabel {
+            return Some(LabelRef {
                 style: LabelStyle::ParenLetter,
-                number: letters.to_string(),
+                number: letters,
                 len: len + skip_ws_len(&s[len..]),
             });
         }
@@ -128,9 +152,9 @@ pub fn body_label(s: &str) -> Option<BodyLabel> {
             return None;
         }
         let len = n + 1;
-        return Some(BodyLabel {
+        return Some(LabelRef {
             style,
-            number: num.to_string(),
+            number: num,
             len: len + skip_ws_len(&s[len..]),
         });
     }
@@ -140,9 +164,9 @@ pub fn body_label(s: &str) -> Option<BodyLabel> {
             let cyrillic = is_cyrillic(first);
             let repeat = letters.chars().count() as u8;
             let len = n + 1;
-            return Some(BodyLabel {
+            return Some(LabelRef {
                 style: LabelStyle::Letter { repeat, cyrillic },
-                number: letters.to_string(),
+                number: letters,
                 len: len + skip_ws_len(&s[len..]),
             });
         }

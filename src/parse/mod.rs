@@ -10,6 +10,7 @@
 mod chunks;
 pub mod label;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -19,7 +20,7 @@ use crate::model::{
     Severity,
 };
 use crate::source::Source;
-use label::{body_label, classify_heading, BodyLabel, HeadingClass, LabelStyle};
+use label::{body_label, classify_heading, scan_body_label, BodyLabel, HeadingClass, LabelStyle};
 
 /// Front matter that is not valid YAML, or not a mapping.
 #[derive(Debug, thiserror::Error)]
@@ -35,29 +36,24 @@ pub enum ParseError {
 pub fn parse_bill(source: Source) -> Result<Bill, ParseError> {
     let front_matter = read_front_matter(&source)?;
     let body_start = front_matter.span.as_ref().map_or(0, |s| s.end);
-    // Blocks go to the tree builder as they are read. Without a language in the front matter,
-    // the first article heading names it: blocks before it wait.
-    let stated = front_matter
+    let declared = front_matter
         .language
         .as_deref()
         .and_then(Language::from_code);
-    let mut builder = stated.map(|language| TreeBuilder::new(&source, language));
-    let mut waiting: Vec<Block> = Vec::new();
-    collect_blocks(&source.text, body_start, |block| match builder.as_mut() {
-        Some(b) => b.add(block),
-        None => {
-            let language = language_of(&block);
-            waiting.push(block);
-            if let Some(language) = language {
-                let b = builder.insert(TreeBuilder::new(&source, language));
-                waiting.drain(..).for_each(|w| b.add(w));
-            }
-        }
-    });
-    let mut builder = builder.unwrap_or_else(|| TreeBuilder::new(&source, Language::En));
-    waiting.drain(..).for_each(|w| builder.add(w));
-    let language = builder.language;
-    let built = builder.finish();
+    let mut builder = TreeBuilder::new(&source, declared.unwrap_or_default());
+    // Bills have a clause every 130 bytes or more; capacity reserved and never used is never
+    // touched, so a generous estimate costs address space only.
+    let estimate = source.text.len() / 128 + 16;
+    builder.clauses.reserve(estimate);
+    builder.ids.reserve(estimate);
+    // Blocks go to the tree builder as they are read, once the language is known.
+    let mut gate = LanguageGate {
+        builder,
+        known: declared.is_some(),
+        held: Vec::new(),
+    };
+    collect_blocks(&source.text, body_start, |block| gate.add(block));
+    let (built, language) = gate.finish();
     Ok(Bill {
         source,
         front_matter,
@@ -142,7 +138,8 @@ fn read_front_matter(source: &Source) -> Result<FrontMatter, ParseError> {
 
 // ------------------------------------------------------------------------------------ blocks
 
-/// A leaf block of the Markdown body.
+/// A leaf block of the Markdown body. Kept small: all blocks are read before the first clause
+/// is built.
 #[derive(Debug, Clone)]
 struct Block {
     kind: BlockKind,
@@ -151,19 +148,43 @@ struct Block {
     /// How many lists enclose the block.
     list_depth: usize,
     /// The label carried by the list marker of the item this block opens.
-    marker: Option<BodyLabel>,
+    marker: Option<ItemMarker>,
 }
 
 #[derive(Debug, Clone)]
 enum BlockKind {
-    Heading {
-        level: usize,
-        text: String,
-        custom_id: Option<String>,
-    },
+    Heading(Box<HeadingBlock>),
     Text,
     Footnote,
     Other,
+}
+
+#[derive(Debug, Clone)]
+struct HeadingBlock {
+    level: usize,
+    text: String,
+    custom_id: Option<String>,
+}
+
+/// A list item's label (`1.`, `2)`), its number as a slice of the source.
+#[derive(Debug, Clone, Copy)]
+struct ItemMarker {
+    style: LabelStyle,
+    number_start: usize,
+    number_len: usize,
+    /// Bytes taken by the label and the white space after it.
+    len: usize,
+}
+
+impl ItemMarker {
+    fn label(self, text: &str) -> BodyLabel {
+        let start = self.number_start;
+        BodyLabel {
+            style: self.style,
+            number: text[start..start + self.number_len].to_string(),
+            len: self.len,
+        }
+    }
 }
 
 /// The Markdown extensions bills use (public for benchmarks that time pulldown-cmark alone).
@@ -176,34 +197,42 @@ pub fn markdown_options() -> Options {
 }
 
 /// Reads a list item's marker (`1.`, `2)`) at the item's first byte.
-fn item_marker(text: &str, start: usize) -> Option<BodyLabel> {
+fn item_marker(text: &str, start: usize) -> Option<ItemMarker> {
     let s = text.get(start..)?.trim_start_matches([' ', '\t']);
-    let label = body_label(s)?;
+    let label = scan_body_label(s)?;
+    let marker = ItemMarker {
+        style: label.style,
+        // The number is a slice of `s`, which is a slice of `text`.
+        number_start: label.number.as_ptr() as usize - text.as_ptr() as usize,
+        number_len: label.number.len(),
+        len: label.len,
+    };
     matches!(
         label.style,
         LabelStyle::DotNumber | LabelStyle::CloseParenNumber
     )
-    .then_some(label)
+    .then_some(marker)
 }
 
-/// Collects leaf blocks; knows about the list item whose first block is still to come.
-struct BlockSink<'t> {
+/// Hands leaf blocks on; knows about the list item whose first block is still to come.
+struct BlockSink<'t, F: FnMut(Block)> {
     text: &'t str,
-    blocks: Vec<Block>,
+    /// Takes each block.
+    emit: F,
+    /// How many blocks were handed on.
+    n_blocks: usize,
     list_depth: usize,
     /// The label carried by the marker of the item whose first block has not been seen yet.
-    pending_marker: Option<BodyLabel>,
+    pending_marker: Option<ItemMarker>,
     /// Where that item starts.
     pending_item: Option<usize>,
     /// Inline text directly inside a tight list item.
     loose_inline: Option<Range<usize>>,
-    /// Blocks pushed so far (they are handed on as they come).
-    pushed: usize,
     /// Open list items: their range and how many blocks existed when they opened.
     open_items: Vec<(Range<usize>, usize)>,
 }
 
-impl BlockSink<'_> {
+impl<F: FnMut(Block)> BlockSink<'_, F> {
     fn push(&mut self, kind: BlockKind, range: Range<usize>) {
         let is_text = matches!(kind, BlockKind::Text);
         if let Some(item_start) = self.pending_item.take() {
@@ -223,8 +252,8 @@ impl BlockSink<'_> {
                 } else {
                     BlockKind::Other
                 };
-                self.pushed += 1;
-                self.blocks.push(Block {
+                self.n_blocks += 1;
+                (self.emit)(Block {
                     kind: marker_kind,
                     range: from..trim_end_ws(self.text, from, line_end),
                     list_depth: self.list_depth,
@@ -238,8 +267,8 @@ impl BlockSink<'_> {
             self.pending_marker = None;
             None
         };
-        self.pushed += 1;
-        self.blocks.push(Block {
+        self.n_blocks += 1;
+        (self.emit)(Block {
             kind,
             range,
             list_depth: self.list_depth,
@@ -258,7 +287,7 @@ impl BlockSink<'_> {
 const PIECE_BYTES: usize = 1 << 18;
 
 /// Walks the Markdown events once and hands the leaf blocks to `emit` in order.
-fn collect_blocks(text: &str, body_start: usize, mut emit: impl FnMut(Block)) {
+fn collect_blocks(text: &str, body_start: usize, emit: impl FnMut(Block)) {
     // A long body is parsed piece by piece (see `chunks`): the same events, while pulldown-cmark
     // holds the tree of one piece at a time.
     let parser = chunks::pieces(text, body_start, PIECE_BYTES)
@@ -271,8 +300,8 @@ fn collect_blocks(text: &str, body_start: usize, mut emit: impl FnMut(Block)) {
         });
     let mut sink = BlockSink {
         text,
-        blocks: Vec::new(),
-        pushed: 0,
+        emit,
+        n_blocks: 0,
         list_depth: 0,
         pending_marker: None,
         pending_item: None,
@@ -284,7 +313,6 @@ fn collect_blocks(text: &str, body_start: usize, mut emit: impl FnMut(Block)) {
     let mut heading_text = String::new();
 
     for (event, range) in parser {
-        sink.blocks.drain(..).for_each(&mut emit);
         if range.end <= body_start && range.start < body_start {
             continue;
         }
@@ -293,28 +321,20 @@ fn collect_blocks(text: &str, body_start: usize, mut emit: impl FnMut(Block)) {
                 Event::Start(_) => *open += 1,
                 Event::End(_) if *open > 0 => *open -= 1,
                 Event::End(_) => {
-                    let (kind, range, _) = capture.take().unwrap_or((BlockKind::Other, 0..0, 0));
-                    let kind = match kind {
-                        BlockKind::Heading {
-                            level, custom_id, ..
-                        } => BlockKind::Heading {
-                            level,
-                            text: std::mem::take(&mut heading_text),
-                            custom_id,
-                        },
-                        other => other,
-                    };
+                    let (mut kind, range, _) =
+                        capture.take().unwrap_or((BlockKind::Other, 0..0, 0));
+                    if let BlockKind::Heading(heading) = &mut kind {
+                        heading.text = std::mem::take(&mut heading_text);
+                    }
                     sink.push(kind, range);
                     continue;
                 }
                 Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t)
-                    if matches!(kind, BlockKind::Heading { .. }) =>
+                    if matches!(kind, BlockKind::Heading(_)) =>
                 {
                     heading_text.push_str(t);
                 }
-                Event::SoftBreak | Event::HardBreak
-                    if matches!(kind, BlockKind::Heading { .. }) =>
-                {
+                Event::SoftBreak | Event::HardBreak if matches!(kind, BlockKind::Heading(_)) => {
                     heading_text.push(' ');
                 }
                 _ => {}
@@ -325,11 +345,13 @@ fn collect_blocks(text: &str, body_start: usize, mut emit: impl FnMut(Block)) {
             Event::Start(tag) => {
                 let kind = match tag {
                     Tag::Paragraph => Some(BlockKind::Text),
-                    Tag::Heading { level, id, .. } => Some(BlockKind::Heading {
-                        level: level as usize,
-                        text: String::new(),
-                        custom_id: id.map(|s| s.to_string()),
-                    }),
+                    Tag::Heading { level, id, .. } => {
+                        Some(BlockKind::Heading(Box::new(HeadingBlock {
+                            level: level as usize,
+                            text: String::new(),
+                            custom_id: id.map(|s| s.to_string()),
+                        })))
+                    }
                     Tag::FootnoteDefinition(_) => Some(BlockKind::Footnote),
                     // Deeply indented sub-points (`        aa) …` inside a list item) are
                     // indented code to CommonMark; laws have no code, so read them as text.
@@ -350,7 +372,7 @@ fn collect_blocks(text: &str, body_start: usize, mut emit: impl FnMut(Block)) {
                         sink.flush_inline();
                         sink.pending_marker = item_marker(text, range.start);
                         sink.pending_item = Some(range.start);
-                        sink.open_items.push((range.clone(), sink.pushed));
+                        sink.open_items.push((range.clone(), sink.n_blocks));
                         None
                     }
                     _ => {
@@ -376,7 +398,7 @@ fn collect_blocks(text: &str, body_start: usize, mut emit: impl FnMut(Block)) {
                 sink.pending_item = None;
                 // An empty item (a lone "-" line) is kept as text too.
                 if let Some((item_range, n_blocks)) = sink.open_items.pop() {
-                    if sink.pushed == n_blocks {
+                    if sink.n_blocks == n_blocks {
                         sink.push(BlockKind::Other, item_range);
                     }
                 }
@@ -398,7 +420,6 @@ fn collect_blocks(text: &str, body_start: usize, mut emit: impl FnMut(Block)) {
         }
     }
     sink.flush_inline();
-    sink.blocks.drain(..).for_each(emit);
 }
 
 fn extend(acc: &mut Option<Range<usize>>, range: &Range<usize>) {
@@ -411,13 +432,12 @@ fn extend(acc: &mut Option<Range<usize>>, range: &Range<usize>) {
     }
 }
 
-/// The language an article heading is written in (`None` for other blocks): the first article
-/// heading of a bill without a stated language decides how its citations are spelled.
-fn language_of(block: &Block) -> Option<Language> {
-    let BlockKind::Heading { text, .. } = &block.kind else {
+/// The language a heading's article word says the bill is in, if the heading is an article.
+fn article_language(block: &Block) -> Option<Language> {
+    let BlockKind::Heading(heading) = &block.kind else {
         return None;
     };
-    let HeadingClass::Article { word, .. } = classify_heading(text) else {
+    let HeadingClass::Article { word, .. } = classify_heading(&heading.text) else {
         return None;
     };
     Some(match word.as_str() {
@@ -428,10 +448,47 @@ fn language_of(block: &Block) -> Option<Language> {
     })
 }
 
-// ------------------------------------------------------------------------------- tree builder
+/// Passes blocks to the tree builder once the bill's language is known: from the front matter,
+/// else from the first article heading (English when there is none). Blocks before that
+/// heading wait in `held`.
+struct LanguageGate<'s> {
+    builder: TreeBuilder<'s>,
+    known: bool,
+    held: Vec<Block>,
+}
 
-/// Clauses reserved up front at most (beyond, the array grows as usual).
-const MAX_RESERVED_CLAUSES: usize = 1 << 20;
+impl LanguageGate<'_> {
+    fn add(&mut self, block: Block) {
+        if !self.known {
+            match article_language(&block) {
+                Some(language) => self.release(language),
+                None => {
+                    self.held.push(block);
+                    return;
+                }
+            }
+        }
+        self.builder.add(block);
+    }
+
+    fn release(&mut self, language: Language) {
+        self.known = true;
+        self.builder.language = language;
+        for block in std::mem::take(&mut self.held) {
+            self.builder.add(block);
+        }
+    }
+
+    fn finish(mut self) -> (Built, Language) {
+        if !self.known {
+            self.release(Language::En);
+        }
+        let language = self.builder.language;
+        (self.builder.finish(), language)
+    }
+}
+
+// ------------------------------------------------------------------------------- tree builder
 
 /// What the tree builder hands back.
 struct Built {
@@ -449,6 +506,78 @@ struct Open {
     list_depth: usize,
 }
 
+/// The ids given out so far, with how often each was asked for (an id made unique with `~n`
+/// counts as asked for once). Every id in the set is the id of a clause, so the set keeps no
+/// copy of it: it is keyed by a 64-bit hash of the id and holds the clause, whose id is compared
+/// on a hit. Two different ids with one hash (never seen in practice) go to `collided`.
+#[derive(Default)]
+struct IdSet {
+    by_hash: rustc_hash::FxHashMap<u64, IdEntry>,
+    collided: rustc_hash::FxHashMap<String, usize>,
+}
+
+/// Half the size of a pair of `usize`: the table is touched all over, so its size is memory.
+struct IdEntry {
+    clause: u32,
+    count: u32,
+}
+
+fn id_hash(id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+}
+
+impl IdSet {
+    fn reserve(&mut self, n: usize) {
+        self.by_hash.reserve(n);
+    }
+
+    /// Counts one more request for `id` and returns the count, if `id` is in the set.
+    fn count_again(&mut self, clauses: &[Clause], id: &str) -> Option<usize> {
+        let count = match self.by_hash.get_mut(&id_hash(id)) {
+            None => return None,
+            Some(entry) if clauses[entry.clause as usize].id == id => {
+                entry.count = entry.count.saturating_add(1);
+                entry.count as usize
+            }
+            Some(_) => {
+                let count = self.collided.get_mut(id)?;
+                *count += 1;
+                *count
+            }
+        };
+        Some(count)
+    }
+
+    fn contains(&self, clauses: &[Clause], id: &str) -> bool {
+        match self.by_hash.get(&id_hash(id)) {
+            None => false,
+            Some(entry) if clauses[entry.clause as usize].id == id => true,
+            Some(_) => self.collided.contains_key(id),
+        }
+    }
+
+    /// Adds `id` (not in the set), which `clause` (possibly the next clause to be pushed) will
+    /// have, as asked for once.
+    fn insert(&mut self, id: &str, clause: ClauseIdx) {
+        let slot = match self.by_hash.entry(id_hash(id)) {
+            std::collections::hash_map::Entry::Vacant(slot) => slot,
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collided.insert(id.to_string(), 1);
+                return;
+            }
+        };
+        match u32::try_from(clause) {
+            Ok(clause) => {
+                slot.insert(IdEntry { clause, count: 1 });
+            }
+            // More than 4 billion clauses: never, but stay correct.
+            Err(_) => {
+                self.collided.insert(id.to_string(), 1);
+            }
+        }
+    }
+}
+
 struct TreeBuilder<'s> {
     source: &'s Source,
     language: Language,
@@ -461,7 +590,10 @@ struct TreeBuilder<'s> {
     headings: Vec<(usize, ClauseIdx)>,
     /// Open labelled clauses below the innermost heading clause.
     labels: Vec<Open>,
-    ids: rustc_hash::FxHashMap<String, usize>,
+    ids: IdSet,
+    /// Reused buffers: folded text, and the pieces of a text block.
+    scratch: String,
+    pieces: Vec<Range<usize>>,
 }
 
 impl<'s> TreeBuilder<'s> {
@@ -469,16 +601,16 @@ impl<'s> TreeBuilder<'s> {
         TreeBuilder {
             source,
             language,
-            // Every clause starts on a line of its own, so this never regrows (a copy of the
-            // largest array of a parse); capacity never written to costs no memory.
-            clauses: Vec::with_capacity(source.n_lines().min(MAX_RESERVED_CLAUSES)),
+            clauses: Vec::new(),
             roots: Vec::new(),
             loose: Vec::new(),
             title: None,
             diagnostics: Vec::new(),
             headings: Vec::new(),
             labels: Vec::new(),
-            ids: rustc_hash::FxHashMap::default(),
+            ids: IdSet::default(),
+            scratch: String::new(),
+            pieces: Vec::new(),
         }
     }
 
@@ -486,16 +618,33 @@ impl<'s> TreeBuilder<'s> {
         self.headings.last().map(|&(_, idx)| idx)
     }
 
+    /// The folded text of `range` as a new string of exactly its length.
+    fn fold(&mut self, range: Range<usize>) -> String {
+        let raw = &self.source.text[range];
+        fold_into(raw, &mut self.scratch)
+            .as_str(raw, &self.scratch)
+            .to_string()
+    }
+
     fn add(&mut self, block: Block) {
-        match block.kind.clone() {
-            BlockKind::Heading {
-                level,
-                text,
-                custom_id,
-            } => self.add_heading(&block, level, &text, custom_id),
-            BlockKind::Text => self.add_text(&block),
-            BlockKind::Footnote => self.add_loose(LooseKind::Footnote, block.range.clone()),
-            BlockKind::Other => self.add_loose(LooseKind::Other, block.range.clone()),
+        let Block {
+            kind,
+            range,
+            list_depth,
+            marker,
+        } = block;
+        match kind {
+            BlockKind::Heading(heading) => {
+                let HeadingBlock {
+                    level,
+                    text,
+                    custom_id,
+                } = *heading;
+                self.add_heading(range, level, &text, custom_id);
+            }
+            BlockKind::Text => self.add_text(range, list_depth, marker),
+            BlockKind::Footnote => self.add_loose(LooseKind::Footnote, range),
+            BlockKind::Other => self.add_loose(LooseKind::Other, range),
         }
     }
 
@@ -506,7 +655,7 @@ impl<'s> TreeBuilder<'s> {
         } else {
             kind
         };
-        let text = fold_text(&self.source.text[range.clone()]);
+        let text = self.fold(range.clone());
         let lines = self.source.line_range(&range);
         self.loose.push(LooseText {
             kind,
@@ -517,11 +666,17 @@ impl<'s> TreeBuilder<'s> {
         });
     }
 
-    fn add_heading(&mut self, block: &Block, level: usize, text: &str, custom_id: Option<String>) {
+    fn add_heading(
+        &mut self,
+        range: Range<usize>,
+        level: usize,
+        text: &str,
+        custom_id: Option<String>,
+    ) {
         let text = text.trim();
         if level == 1 && self.title.is_none() && self.clauses.is_empty() {
             self.title = Some(text.to_string());
-            self.add_loose(LooseKind::Title, block.range.clone());
+            self.add_loose(LooseKind::Title, range);
             return;
         }
         let class = classify_heading(text);
@@ -533,7 +688,7 @@ impl<'s> TreeBuilder<'s> {
         if class == HeadingClass::Unknown && in_article {
             let article_level = self.headings.last().map_or(0, |h| h.0);
             if level > article_level {
-                self.add_loose(LooseKind::Other, block.range.clone());
+                self.add_loose(LooseKind::Other, range);
                 return;
             }
         }
@@ -556,7 +711,7 @@ impl<'s> TreeBuilder<'s> {
             } => {
                 let repealed = title.as_deref().is_some_and(is_repealed_text);
                 let label = article_label(self.language, &word, &number);
-                let id_part = format!("{prefix}{}", id_number(&number));
+                let id_part = concat(&[prefix, &id_number_cow(&number)]);
                 (
                     ClauseKind::Article,
                     Some(number),
@@ -581,19 +736,19 @@ impl<'s> TreeBuilder<'s> {
                     (None, _) => title.clone().unwrap_or_else(|| text.to_string()),
                 };
                 let own = match &number {
-                    Some(n) => format!("{}{}", unit.prefix, id_number(n)),
-                    None => format!("{}-{}", unit.prefix, slug(title.as_deref().unwrap_or(text))),
+                    Some(n) => concat(&[unit.prefix, &id_number_cow(n)]),
+                    None => concat(&[unit.prefix, "-", &slug(title.as_deref().unwrap_or(text))]),
                 };
                 let id_part = match self.structural_parent_id(parent) {
-                    Some(p) => format!("{p}.{own}"),
+                    Some(p) => concat(&[p, ".", &own]),
                     None => own,
                 };
                 (unit.kind, number, title, id_part, label, false)
             }
             HeadingClass::Unknown => {
-                let own = format!("h-{}", slug(text));
+                let own = concat(&["h-", &slug(text)]);
                 let id_part = match self.structural_parent_id(parent) {
-                    Some(p) => format!("{p}.{own}"),
+                    Some(p) => concat(&[p, ".", &own]),
                     None => own,
                 };
                 (
@@ -615,7 +770,7 @@ impl<'s> TreeBuilder<'s> {
             number,
             heading,
             String::new(),
-            block.range.clone(),
+            range,
             repealed,
         );
         self.headings.push((level, idx));
@@ -623,38 +778,30 @@ impl<'s> TreeBuilder<'s> {
 
     /// Id of the nearest structural ancestor (structural ids are nested; article ids are not,
     /// because article numbers are unique in a law and survive moves between chapters).
-    fn structural_parent_id(&self, parent: Option<ClauseIdx>) -> Option<String> {
+    fn structural_parent_id(&self, parent: Option<ClauseIdx>) -> Option<&str> {
         let mut cur = parent;
         while let Some(i) = cur {
             if self.clauses[i].kind.is_structural() {
-                return Some(self.clauses[i].id.clone());
+                return Some(&self.clauses[i].id);
             }
             cur = self.clauses[i].parent;
         }
         None
     }
 
-    fn add_text(&mut self, block: &Block) {
+    fn add_text(&mut self, range: Range<usize>, list_depth: usize, mut marker: Option<ItemMarker>) {
         let text = &self.source.text;
-        let range = block.range.clone();
         // A block may hold several labelled lines without blank lines between them (a tight
         // list item whose sub-points are lazy continuation lines): split it at such lines.
-        let mut pieces = split_at_label_lines(text, range);
-        let mut marker = block.marker.clone();
+        let mut pieces = std::mem::take(&mut self.pieces);
+        split_at_label_lines(text, range, &mut pieces);
         for (i, piece) in pieces.drain(..).enumerate() {
-            let label = if i == 0 {
-                match marker.take() {
-                    Some(m) => Some((m, 0)),
-                    None => body_label(&text[piece.clone()]).map(|l| {
-                        let len = l.len;
-                        (l, len)
-                    }),
-                }
-            } else {
-                body_label(&text[piece.clone()]).map(|l| {
+            let label = match marker.take() {
+                Some(m) if i == 0 => Some((m.label(text), 0)),
+                _ => body_label(&text[piece.clone()]).map(|l| {
                     let len = l.len;
                     (l, len)
-                })
+                }),
             };
             match label {
                 Some((label, skip)) => {
@@ -665,11 +812,12 @@ impl<'s> TreeBuilder<'s> {
                     } else {
                         piece.start + skip..piece.end
                     };
-                    self.add_labelled(label, own, piece, block.list_depth);
+                    self.add_labelled(label, own, piece, list_depth);
                 }
-                None => self.add_unlabelled(piece, block.list_depth),
+                None => self.add_unlabelled(piece, list_depth),
             }
         }
+        self.pieces = pieces;
     }
 
     fn add_labelled(
@@ -700,27 +848,27 @@ impl<'s> TreeBuilder<'s> {
             ClauseKind::Subparagraph => "sp",
             _ => "",
         };
-        let own_id = format!("{id_prefix}{}", id_number(&label.number));
+        let number = id_number_cow(&label.number);
         let (id, full_label) = match parent {
-            Some(p) => (
-                format!("{}.{own_id}", self.clauses[p].id),
-                join_label(
-                    self.language,
-                    &self.clauses[p].label,
-                    &segment_label(self.language, label.style, &label.number),
-                ),
-            ),
+            Some(p) => {
+                let p = &self.clauses[p];
+                (
+                    concat(&[&p.id, ".", id_prefix, &number]),
+                    body_citation(self.language, Some(&p.label), label.style, &label.number),
+                )
+            }
             None => (
-                own_id,
-                segment_label(self.language, label.style, &label.number),
+                concat(&[id_prefix, &number]),
+                body_citation(self.language, None, label.style, &label.number),
             ),
         };
-        let own_text = if own == whole && label_only(&self.source.text[own.clone()]) {
-            String::new()
+        let raw = &self.source.text[own.clone()];
+        let (own_text, repealed) = if own == whole && label_only(raw) {
+            (String::new(), false)
         } else {
-            fold_text(&self.source.text[own.clone()])
+            let folded = fold_into(raw, &mut self.scratch).as_str(raw, &self.scratch);
+            (folded.to_string(), is_repealed_text(folded))
         };
-        let repealed = is_repealed_text(&own_text);
         let marker = printed_marker(label.style, &label.number);
         let idx = self.push_clause(
             parent,
@@ -746,9 +894,10 @@ impl<'s> TreeBuilder<'s> {
         if is_editorial_note(raw) {
             let parent = self.container();
             let lines = self.source.line_range(&range);
+            let text = self.fold(range.clone());
             self.loose.push(LooseText {
                 kind: LooseKind::Note,
-                text: fold_text(raw),
+                text,
                 span: range,
                 lines,
                 parent,
@@ -766,14 +915,16 @@ impl<'s> TreeBuilder<'s> {
             .or(self.container());
         match target {
             Some(idx) => {
-                let folded = fold_text(raw);
+                let folded = fold_into(raw, &mut self.scratch).as_str(raw, &self.scratch);
                 let clause = &mut self.clauses[idx];
-                if !clause.text.is_empty() {
+                let was_empty = clause.text.is_empty();
+                if !was_empty {
                     clause.text.push('\n');
                 }
-                clause.text.push_str(&folded);
+                clause.text.push_str(folded);
                 clause.own_spans.push(range);
-                if is_repealed_text(&folded) && clause.text == folded {
+                // The text is the folded text alone exactly when it was empty before.
+                if was_empty && is_repealed_text(folded) {
                     clause.repealed = true;
                 }
             }
@@ -795,7 +946,7 @@ impl<'s> TreeBuilder<'s> {
         repealed: bool,
     ) -> ClauseIdx {
         let idx = self.clauses.len();
-        let id = self.unique_id(id, span.start);
+        let id = self.unique_id(id, span.start, idx);
         let depth = parent.map_or(0, |p| self.clauses[p].depth + 1);
         self.clauses.push(Clause {
             id,
@@ -820,19 +971,20 @@ impl<'s> TreeBuilder<'s> {
         idx
     }
 
-    fn unique_id(&mut self, id: String, at: usize) -> String {
-        let count = self.ids.entry(id.clone()).or_insert(0);
-        *count += 1;
-        if *count == 1 {
+    /// The id itself when it is new, else the id with the first free `~n` suffix (and a
+    /// warning). `idx` is the clause that gets it.
+    fn unique_id(&mut self, id: String, at: usize, idx: ClauseIdx) -> String {
+        let Some(count) = self.ids.count_again(&self.clauses, &id) else {
+            self.ids.insert(&id, idx);
             return id;
-        }
-        let mut n = *count;
+        };
+        let mut n = count;
         let mut unique = format!("{id}~{n}");
-        while self.ids.contains_key(&unique) {
+        while self.ids.contains(&self.clauses, &unique) {
             n += 1;
             unique = format!("{id}~{n}");
         }
-        self.ids.insert(unique.clone(), 1);
+        self.ids.insert(&unique, idx);
         self.diagnostics.push(Diagnostic {
             severity: Severity::Warning,
             location: self.source.locate(at),
@@ -842,24 +994,20 @@ impl<'s> TreeBuilder<'s> {
     }
 
     fn finish(mut self) -> Built {
-        // Spans grow to cover descendants; children always follow their parent in the arena.
+        // Spans grow to cover descendants; children always follow their parent in the arena,
+        // so walking backwards each clause's span is final before it widens its parent's.
         for idx in (0..self.clauses.len()).rev() {
-            let own_end = self.clauses[idx]
-                .own_spans
-                .iter()
-                .map(|s| s.end)
-                .max()
-                .unwrap_or(self.clauses[idx].span.end);
-            let child_end = self.clauses[idx]
-                .children
-                .iter()
-                .map(|&c| self.clauses[c].span.end)
-                .max()
-                .unwrap_or(0);
-            let end = own_end.max(child_end);
             let clause = &mut self.clauses[idx];
+            // `own_spans[0]` is the span the clause was made with, so this is at least the
+            // original end; children have already raised `span.end` to their ends.
+            let own_end = clause.own_spans.iter().map(|s| s.end).max().unwrap_or(0);
+            let end = own_end.max(clause.span.end);
             clause.span.end = end;
             clause.lines = self.source.line_range(&clause.span);
+            if let Some(p) = clause.parent {
+                let parent = &mut self.clauses[p].span;
+                parent.end = parent.end.max(end);
+            }
         }
         Built {
             clauses: self.clauses,
@@ -872,12 +1020,13 @@ impl<'s> TreeBuilder<'s> {
 }
 
 /// Splits a text block before every line that starts with a label, when the line before ends a
-/// sentence or enumeration (`;`, `:`, `,`, `.`): a lazily continued list of sub-points.
-fn split_at_label_lines(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+/// sentence or enumeration (`;`, `:`, `,`, `.`): a lazily continued list of sub-points. The
+/// pieces go to `pieces` (cleared first).
+fn split_at_label_lines(text: &str, range: Range<usize>, pieces: &mut Vec<Range<usize>>) {
+    pieces.clear();
     let lead = text[range.clone()].len() - text[range.clone()].trim_start().len();
     let range = range.start + lead..range.end;
     let block = &text[range.clone()];
-    let mut pieces = Vec::new();
     let mut piece_start = range.start;
     let mut line_start = 0usize;
     let mut prev_line_end_char: Option<char> = None;
@@ -889,7 +1038,7 @@ fn split_at_label_lines(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
         let trimmed = line.trim_start_matches([' ', '\t']);
         if line_start > 0
             && prev_line_end_char.is_none_or(|c| matches!(c, ';' | ':' | ',' | '.'))
-            && body_label(trimmed).is_some()
+            && scan_body_label(trimmed).is_some()
         {
             let at = range.start + line_start + (line.len() - trimmed.len());
             let end = trim_end_ws(text, piece_start, range.start + line_start);
@@ -905,12 +1054,11 @@ fn split_at_label_lines(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     if end > piece_start {
         pieces.push(piece_start..end);
     }
-    pieces
 }
 
 /// True when `text` is nothing but a label ("1.", "a)").
 fn label_only(text: &str) -> bool {
-    body_label(text.trim()).is_some_and(|l| l.len >= text.trim().len())
+    scan_body_label(text.trim()).is_some_and(|l| l.len >= text.trim().len())
 }
 
 fn trim_end_ws(text: &str, start: usize, end: usize) -> usize {
@@ -920,79 +1068,274 @@ fn trim_end_ws(text: &str, start: usize, end: usize) -> usize {
 /// Folds white space (line breaks, indentation, NBSP runs) to single spaces and drops Markdown
 /// backslash escapes, so the same words give the same text whatever the wrapping.
 pub fn fold_text(raw: &str) -> String {
-    let bytes = raw.as_bytes();
-    let mut out = String::with_capacity(raw.len());
-    let mut run_start: Option<usize> = None;
+    let mut scratch = String::new();
+    match fold_into(raw, &mut scratch) {
+        Folded::Slice(range) => raw[range].to_string(),
+        Folded::Scratch => scratch,
+    }
+}
+
+/// Where [`fold_into`] left the folded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Folded {
+    /// The folded text is this slice of the input as it stands (text that needed no folding
+    /// but trimming, the common case): nothing was copied.
+    Slice(Range<usize>),
+    /// The folded text is in the scratch buffer.
+    Scratch,
+}
+
+impl Folded {
+    fn as_str<'a>(&self, raw: &'a str, scratch: &'a str) -> &'a str {
+        match self {
+            Folded::Slice(range) => &raw[range.clone()],
+            Folded::Scratch => scratch,
+        }
+    }
+}
+
+/// Byte classes for [`fold_into`]: bytes that never start white space or an escape, ASCII
+/// white space, lead bytes of the few multi-byte spaces (U+0085, U+00A0, U+1680, U+2000…U+200A,
+/// U+2028, U+2029, U+202F, U+205F, U+3000), and the backslash.
+const PLAIN: u8 = 0;
+const SPACE: u8 = 1;
+const LEAD: u8 = 2;
+const BACKSLASH: u8 = 3;
+
+static FOLD_CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    t[b' ' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t[b'\t' as usize] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t[0x0B] = SPACE;
+    t[0x0C] = SPACE;
+    t[0xC2] = LEAD;
+    t[0xE1] = LEAD;
+    t[0xE2] = LEAD;
+    t[0xE3] = LEAD;
+    t[b'\\' as usize] = BACKSLASH;
+    t
+};
+
+/// Bytes [`fold_into`] looks at one by one: control bytes (ASCII white space among them), the
+/// backslash, and lead bytes of multi-byte spaces (`0xC2`, `0xE1`…`0xE3`; `0xE0` is tested too,
+/// to keep the test short; it only sends a few more chunks the slow way).
+#[inline]
+fn is_special(c: u8) -> bool {
+    (c < 0x20) | (c == b'\\') | (c == 0xC2) | (c & 0xFC == 0xE0)
+}
+
+/// Bytes looked at in one go by [`chunk_needs_folding`].
+const CHUNK: usize = 16;
+
+/// True unless the first `CHUNK` bytes of `bytes` (which has one more) are, inside a run of
+/// text, all ordinary bytes or single ASCII spaces before an ordinary byte. Written without
+/// branches over a fixed-size array so that it compiles to a few vector instructions.
+#[inline]
+fn chunk_needs_folding(bytes: &[u8; CHUNK + 1]) -> bool {
+    let mut acc = 0u8;
+    for k in 0..CHUNK {
+        let (c, next) = (bytes[k], bytes[k + 1]);
+        let next_ends_run = (next == b' ') | is_special(next);
+        acc |= u8::from(is_special(c)) | u8::from((c == b' ') & next_ends_run);
+    }
+    acc != 0
+}
+
+/// Byte length of the white-space character at `i` (a `LEAD` byte, so a character boundary),
+/// or 0 when that character is no space (`§`, `–`, `“`).
+#[inline]
+fn multibyte_space_len(raw: &str, i: usize) -> usize {
+    raw[i..]
+        .chars()
+        .next()
+        .filter(|c| c.is_whitespace())
+        .map_or(0, char::len_utf8)
+}
+
+/// The output of [`fold_into`] while it is built: a slice of the input for as long as the
+/// output equals one, copied into the scratch buffer from the first difference on.
+struct FoldOut<'a> {
+    raw: &'a str,
+    scratch: &'a mut String,
+    /// Output so far is `raw[start..end]` (while `contiguous`).
+    start: usize,
+    end: usize,
+    contiguous: bool,
+    /// Anything written yet.
+    any: bool,
+}
+
+impl FoldOut<'_> {
+    #[inline]
+    fn push(&mut self, from: usize, to: usize, space_before: bool) {
+        if from == to && !space_before {
+            return;
+        }
+        if !self.any {
+            // A space is only ever asked for after some output.
+            self.any = true;
+            self.start = from;
+            self.end = to;
+            return;
+        }
+        if self.contiguous {
+            if space_before && from == self.end + 1 && self.raw.as_bytes()[self.end] == b' ' {
+                self.end = to;
+                return;
+            }
+            self.scratch.push_str(&self.raw[self.start..self.end]);
+            self.contiguous = false;
+        }
+        if space_before {
+            self.scratch.push(' ');
+        }
+        self.scratch.push_str(&self.raw[from..to]);
+    }
+}
+
+/// [`fold_text`] without the allocation: folds `raw` into `scratch` (cleared first), or finds
+/// that the folded text is a slice of `raw`. Runs of ordinary bytes (and single ASCII spaces
+/// between them) are found with a byte table and copied whole.
+fn fold_into(raw: &str, scratch: &mut String) -> Folded {
+    scratch.clear();
+    let b = raw.as_bytes();
+    let n = b.len();
+    let class = |i: usize| FOLD_CLASS[b[i] as usize];
+    let mut out = FoldOut {
+        raw,
+        scratch,
+        start: 0,
+        end: 0,
+        contiguous: true,
+        any: false,
+    };
     let mut pending_space = false;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        // White space: ASCII, or one of the few multi-byte spaces (lead bytes C2, E1, E2, E3);
-        // other bytes never start a space, so most text is scanned without decoding.
-        let space_len = match b {
-            b' ' | b'\n' | b'\t' | b'\r' | 0x0B | 0x0C => 1,
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => raw[i..]
-                .chars()
-                .next()
-                .filter(|c| c.is_whitespace())
-                .map_or(0, char::len_utf8),
-            _ => 0,
-        };
-        let escape = b == b'\\' && bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation);
-        if space_len == 0 && !escape {
-            if run_start.is_none() {
-                if pending_space {
-                    out.push(' ');
-                    pending_space = false;
+    while i < n {
+        // Between runs: skip white space.
+        match class(i) {
+            SPACE => {
+                pending_space = true;
+                i += 1;
+                continue;
+            }
+            LEAD => {
+                let len = multibyte_space_len(raw, i);
+                if len > 0 {
+                    pending_space = true;
+                    i += len;
+                    continue;
                 }
-                run_start = Some(i);
             }
-            i += 1;
-            continue;
+            _ => {}
         }
-        if let Some(start) = run_start.take() {
-            out.push_str(&raw[start..i]);
-        }
-        if escape {
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
+        // A run of text starts at `i`; single ASCII spaces between ordinary bytes stay in it.
+        let mut space = pending_space && out.any;
+        pending_space = false;
+        let mut from = i;
+        'run: loop {
+            // A chunk at a time while there is nothing to fold, then byte by byte through (at
+            // least) the next chunk.
+            while let Some(chunk) = b.get(i..i + CHUNK + 1) {
+                if chunk_needs_folding(chunk.try_into().unwrap_or(&[0; CHUNK + 1])) {
+                    break;
+                }
+                i += CHUNK;
             }
-            // The escaped character starts the next run.
-            run_start = Some(i + 1);
-            i += 2;
-        } else {
-            pending_space = !out.is_empty();
-            i += space_len;
+            let stop = (i + CHUNK).min(n);
+            while i < stop {
+                match class(i) {
+                    PLAIN => i += 1,
+                    SPACE => {
+                        if b[i] == b' ' && i + 1 < n && class(i + 1) == PLAIN {
+                            i += 2;
+                        } else {
+                            break 'run;
+                        }
+                    }
+                    LEAD => {
+                        if multibyte_space_len(raw, i) > 0 {
+                            break 'run;
+                        }
+                        i += 1;
+                    }
+                    _ => {
+                        // A backslash: before ASCII punctuation it is an escape and is
+                        // dropped; the escaped character (even a backslash) is text.
+                        if i + 1 < n && b[i + 1].is_ascii_punctuation() {
+                            out.push(from, i, space);
+                            space = false;
+                            from = i + 1;
+                            i += 2;
+                        } else {
+                            i += 1;
+                        }
+                    }
+                }
+            }
+            if i >= n {
+                break;
+            }
         }
+        out.push(from, i, space);
     }
-    if let Some(start) = run_start {
-        out.push_str(&raw[start..]);
+    if out.contiguous {
+        Folded::Slice(out.start..out.end)
+    } else {
+        Folded::Scratch
     }
-    out
 }
 
 fn is_repealed_text(text: &str) -> bool {
-    // Only the first words matter; lower-casing a whole paragraph would be wasted work.
-    let head: String = text
-        .trim()
-        .trim_start_matches(['(', '[', '-', '–', ' '])
-        .chars()
-        .take(16)
-        .flat_map(char::to_lowercase)
-        .collect();
-    [
-        "weggefallen",
-        "repealed",
-        "deleted",
-        "утратил",
-        "исключен",
-        "исключён",
-        "күші жойылды",
-        "алып тасталды",
-    ]
-    .iter()
-    .any(|w| head.starts_with(w))
+    // Only the first words matter: the first 16 characters, lower-cased as they are compared.
+    let head = text.trim().trim_start_matches(['(', '[', '-', '–', ' ']);
+    let Some(first) = head.chars().next() else {
+        return false;
+    };
+    let first = if first.is_ascii() {
+        first.to_ascii_lowercase()
+    } else {
+        first.to_lowercase().next().unwrap_or(first)
+    };
+    let words: &[&str] = match first {
+        'w' => &["weggefallen"],
+        'r' => &["repealed"],
+        'd' => &["deleted"],
+        'у' => &["утратил"],
+        'и' => &["исключен", "исключён"],
+        'к' => &["күші жойылды"],
+        'а' => &["алып тасталды"],
+        _ => return false,
+    };
+    words
+        .iter()
+        .any(|w| lowercase_head_starts_with(head, 16, w))
+}
+
+/// Whether the first `n` characters of `text`, lower-cased, start with `word`.
+fn lowercase_head_starts_with(text: &str, n: usize, word: &str) -> bool {
+    let mut want = word.chars();
+    let mut expected = want.next();
+    for c in text.chars().take(n) {
+        if c.is_ascii() {
+            match expected {
+                None => return true,
+                Some(e) if e == c.to_ascii_lowercase() => expected = want.next(),
+                Some(_) => return false,
+            }
+        } else {
+            for l in c.to_lowercase() {
+                match expected {
+                    None => return true,
+                    Some(e) if e == l => expected = want.next(),
+                    Some(_) => return false,
+                }
+            }
+        }
+    }
+    expected.is_none()
 }
 
 fn is_editorial_note(raw: &str) -> bool {
@@ -1015,9 +1358,16 @@ fn is_editorial_note(raw: &str) -> bool {
 
 /// Number as it goes into an id: lowercase, superscripts and dots become `-`, ranges readable.
 pub fn id_number(number: &str) -> String {
-    let plain = number.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    id_number_cow(number).into_owned()
+}
+
+/// [`id_number`], borrowed when the number is already its own id form (`3`, `2-1`, `4a`, `aa`).
+fn id_number_cow(number: &str) -> Cow<'_, str> {
+    let plain = number
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'-' || b.is_ascii_lowercase());
     if plain {
-        return number.to_string();
+        return Cow::Borrowed(number);
     }
     let n = number
         .replace("<sup>", "-")
@@ -1025,11 +1375,13 @@ pub fn id_number(number: &str) -> String {
         .replace(" bis ", "-to-")
         .replace(" und ", "_")
         .replace(", ", "_");
-    n.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| if c == '.' { '-' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect()
+    Cow::Owned(
+        n.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| if c == '.' { '-' } else { c })
+            .flat_map(char::to_lowercase)
+            .collect(),
+    )
 }
 
 /// Number as people read it: `205<sup>2</sup>` becomes `205²`.
@@ -1078,45 +1430,69 @@ fn article_label(language: Language, word: &str, number: &str) -> String {
 
 /// A body label as printed: `(3)`, `2-1.`, `3-1)`, `(a)`, `aa)`.
 fn printed_marker(style: LabelStyle, number: &str) -> String {
-    match style {
-        LabelStyle::ParenNumber | LabelStyle::ParenLetter => format!("({number})"),
-        LabelStyle::DotNumber => format!("{number}."),
-        LabelStyle::CloseParenNumber | LabelStyle::Letter { .. } => format!("{number})"),
-    }
+    let (before, after) = match style {
+        LabelStyle::ParenNumber | LabelStyle::ParenLetter => ("(", ")"),
+        LabelStyle::DotNumber => ("", "."),
+        LabelStyle::CloseParenNumber | LabelStyle::Letter { .. } => ("", ")"),
+    };
+    concat(&[before, number, after])
 }
 
-/// The citation segment a body label adds: `(3)`, `Abs. 3`, `пункт 3`, `3-тармақ`.
-fn segment_label(language: Language, style: LabelStyle, number: &str) -> String {
+/// What goes before and after the number in the citation segment of a body label: `(3)`,
+/// `Abs. 3`, `пункт 3`, `3-тармақ`.
+fn segment_affixes(language: Language, style: LabelStyle) -> (&'static str, &'static str) {
     match language {
-        Language::En => format!("({number})"),
+        Language::En => ("(", ")"),
         Language::De => match style {
-            LabelStyle::ParenNumber => format!("Abs. {number}"),
-            LabelStyle::DotNumber | LabelStyle::CloseParenNumber => format!("Nr. {number}"),
-            LabelStyle::Letter { repeat: 2, .. } => format!("Doppelbuchst. {number}"),
-            LabelStyle::Letter { repeat: 3, .. } => format!("Dreifachbuchst. {number}"),
-            LabelStyle::Letter { .. } | LabelStyle::ParenLetter => format!("Buchst. {number}"),
+            LabelStyle::ParenNumber => ("Abs. ", ""),
+            LabelStyle::DotNumber | LabelStyle::CloseParenNumber => ("Nr. ", ""),
+            LabelStyle::Letter { repeat: 2, .. } => ("Doppelbuchst. ", ""),
+            LabelStyle::Letter { repeat: 3, .. } => ("Dreifachbuchst. ", ""),
+            LabelStyle::Letter { .. } | LabelStyle::ParenLetter => ("Buchst. ", ""),
         },
         Language::Ru => match style {
-            LabelStyle::ParenNumber => format!("часть {number}"),
-            LabelStyle::DotNumber => format!("пункт {number}"),
-            LabelStyle::CloseParenNumber | LabelStyle::Letter { .. } => {
-                format!("подпункт {number})")
-            }
-            LabelStyle::ParenLetter => format!("подпункт ({number})"),
+            LabelStyle::ParenNumber => ("часть ", ""),
+            LabelStyle::DotNumber => ("пункт ", ""),
+            LabelStyle::CloseParenNumber | LabelStyle::Letter { .. } => ("подпункт ", ")"),
+            LabelStyle::ParenLetter => ("подпункт (", ")"),
         },
         Language::Kk => match style {
-            LabelStyle::ParenNumber | LabelStyle::DotNumber => format!("{number}-тармақ"),
-            _ => format!("{number}) тармақша"),
+            LabelStyle::ParenNumber | LabelStyle::DotNumber => ("", "-тармақ"),
+            _ => ("", ") тармақша"),
         },
     }
 }
 
-fn join_label(language: Language, parent: &str, segment: &str) -> String {
+/// What joins a parent's citation label and a segment.
+fn label_joint(language: Language) -> &'static str {
     match language {
-        Language::En => format!("{parent}{segment}"),
-        Language::De => format!("{parent} {segment}"),
-        Language::Ru | Language::Kk => format!("{parent}, {segment}"),
+        Language::En => "",
+        Language::De => " ",
+        Language::Ru | Language::Kk => ", ",
     }
+}
+
+/// The citation label of a body label: the parent's label (if any), the joint and the segment.
+fn body_citation(
+    language: Language,
+    parent: Option<&str>,
+    style: LabelStyle,
+    number: &str,
+) -> String {
+    let (before, after) = segment_affixes(language, style);
+    match parent {
+        Some(parent) => concat(&[parent, label_joint(language), before, number, after]),
+        None => concat(&[before, number, after]),
+    }
+}
+
+/// The pieces joined into a string of exactly their length.
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
 }
 
 /// A short ASCII-or-Unicode slug of a heading for ids of unnumbered units.
