@@ -220,3 +220,348 @@ fn unreadable_front_matter_is_an_error_with_position() {
         "b.md:1:1: front matter opened with `---` is never closed, expected a line `---`"
     );
 }
+
+// ------------------------------------------------------------------ fast paths vs. reference
+//
+// The tree builder's string work has fast paths (byte-table and chunked scanning in
+// `fold_text`, borrowed ids, labels joined from static pieces, a hash-keyed id set). Each is
+// checked here against the straightforward version it replaced.
+
+thread_local! {
+    /// Makes every id hash the same, so the id set's fallback for colliding hashes is used.
+    pub(super) static FORCE_ID_COLLISIONS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The original `fold_text`: byte by byte.
+fn reference_fold(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut run_start: Option<usize> = None;
+    let mut pending_space = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space_len = match b {
+            b' ' | b'\n' | b'\t' | b'\r' | 0x0B | 0x0C => 1,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => raw[i..]
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace())
+                .map_or(0, char::len_utf8),
+            _ => 0,
+        };
+        let escape = b == b'\\' && bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation);
+        if space_len == 0 && !escape {
+            if run_start.is_none() {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                run_start = Some(i);
+            }
+            i += 1;
+            continue;
+        }
+        if let Some(start) = run_start.take() {
+            out.push_str(&raw[start..i]);
+        }
+        if escape {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            run_start = Some(i + 1);
+            i += 2;
+        } else {
+            pending_space = !out.is_empty();
+            i += space_len;
+        }
+    }
+    if let Some(start) = run_start {
+        out.push_str(&raw[start..]);
+    }
+    out
+}
+
+/// The original `is_repealed_text`.
+fn reference_is_repealed(text: &str) -> bool {
+    let head: String = text
+        .trim()
+        .trim_start_matches(['(', '[', '-', '–', ' '])
+        .chars()
+        .take(16)
+        .flat_map(char::to_lowercase)
+        .collect();
+    [
+        "weggefallen",
+        "repealed",
+        "deleted",
+        "утратил",
+        "исключен",
+        "исключён",
+        "күші жойылды",
+        "алып тасталды",
+    ]
+    .iter()
+    .any(|w| head.starts_with(w))
+}
+
+/// The original `id_number`.
+fn reference_id_number(number: &str) -> String {
+    if number.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return number.to_string();
+    }
+    let n = number
+        .replace("<sup>", "-")
+        .replace("</sup>", "")
+        .replace(" bis ", "-to-")
+        .replace(" und ", "_")
+        .replace(", ", "_");
+    n.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == '.' { '-' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The original `segment_label`.
+fn reference_segment(language: Language, style: LabelStyle, number: &str) -> String {
+    match language {
+        Language::En => format!("({number})"),
+        Language::De => match style {
+            LabelStyle::ParenNumber => format!("Abs. {number}"),
+            LabelStyle::DotNumber | LabelStyle::CloseParenNumber => format!("Nr. {number}"),
+            LabelStyle::Letter { repeat: 2, .. } => format!("Doppelbuchst. {number}"),
+            LabelStyle::Letter { repeat: 3, .. } => format!("Dreifachbuchst. {number}"),
+            LabelStyle::Letter { .. } | LabelStyle::ParenLetter => format!("Buchst. {number}"),
+        },
+        Language::Ru => match style {
+            LabelStyle::ParenNumber => format!("часть {number}"),
+            LabelStyle::DotNumber => format!("пункт {number}"),
+            LabelStyle::CloseParenNumber | LabelStyle::Letter { .. } => {
+                format!("подпункт {number})")
+            }
+            LabelStyle::ParenLetter => format!("подпункт ({number})"),
+        },
+        Language::Kk => match style {
+            LabelStyle::ParenNumber | LabelStyle::DotNumber => format!("{number}-тармақ"),
+            _ => format!("{number}) тармақша"),
+        },
+    }
+}
+
+/// The original `join_label` and `printed_marker`.
+fn reference_join(language: Language, parent: &str, segment: &str) -> String {
+    match language {
+        Language::En => format!("{parent}{segment}"),
+        Language::De => format!("{parent} {segment}"),
+        Language::Ru | Language::Kk => format!("{parent}, {segment}"),
+    }
+}
+
+fn reference_marker(style: LabelStyle, number: &str) -> String {
+    match style {
+        LabelStyle::ParenNumber | LabelStyle::ParenLetter => format!("({number})"),
+        LabelStyle::DotNumber => format!("{number}."),
+        LabelStyle::CloseParenNumber | LabelStyle::Letter { .. } => format!("{number})"),
+    }
+}
+
+/// Text with every kind of byte `fold_text` treats specially, around chunk boundaries.
+const FOLD_CASES: &[&str] = &[
+    "",
+    " ",
+    "\n\n",
+    "a",
+    "word",
+    " lead and trail ",
+    "The platform shall remove the information within twenty-four hours of the notice;",
+    "The platform shall remove the information within  twenty-four hours of the notice;",
+    "The platform shall remove the information within twenty-four hours of the notice; ",
+    "The platform shall remove the\n   information within twenty-four\n   hours of the notice;",
+    "0123456789abcde f0123456789abcde f",
+    "0123456789abcdef 0123456789abcdef  x",
+    "0123456789abcde  0123456789abcdef",
+    "0123456789abcdef\t0123456789abcdef",
+    "0123456789abcde \\* 0123456789abcdef",
+    "Das Gesetz tritt am\n3\\. April 2013 in Kraft.",
+    "\\\\\\* \\a \\ b\\",
+    "a\\",
+    "\\*lead",
+    " \\*lead",
+    "§ 3 Abs. 1 – “quoted” — dash … ellipsis",
+    "1.\u{a0}Конфискация имущества есть:\u{a0}\u{a0}денег;",
+    "no\u{85}next\u{2003}em\u{3000}ideo\u{1680}ogham\u{202f}narrow\u{205f}math\u{2028}line\u{2029}par",
+    "zero\u{200b}width stays, \u{feff}bom stays, \u{180e}mongolian stays",
+    "\u{0800}\u{0fff} e0 lead bytes \u{e000} \u{1000}",
+    "ctrl\u{1}\u{1f} bytes\u{7f} stay\u{b}vt\u{c}ff\rcr",
+    "ünïcödé wörds with spaces between them and more of them to pass a chunk",
+];
+
+#[test]
+fn fold_text_matches_the_byte_by_byte_version() {
+    for raw in FOLD_CASES {
+        assert_eq!(fold_text(raw), reference_fold(raw), "input {raw:?}");
+        // And at every offset, so that each byte lands at every position of a chunk.
+        for (i, _) in raw.char_indices() {
+            assert_eq!(
+                fold_text(&raw[i..]),
+                reference_fold(&raw[i..]),
+                "input {:?}",
+                &raw[i..]
+            );
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn fold_text_matches_the_byte_by_byte_version_on_random_text(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "bc", "word", "0123456789abcdef", " ", " ", " ", "  ", "\n", "\n   ", "\t",
+                "\r\n", "\\", "\\*", "\\\\", "\\a", "*", ".", "\u{a0}", "\u{85}", "\u{2003}",
+                "\u{3000}", "\u{1680}", "–", "“", "§", "é", "б", "\u{800}", "\u{1}", "\u{b}",
+            ]),
+            0..60,
+        )
+    ) {
+        let raw: String = parts.concat();
+        proptest::prop_assert_eq!(fold_text(&raw), reference_fold(&raw));
+    }
+}
+
+#[test]
+fn is_repealed_text_matches_the_lowercasing_version() {
+    let cases = [
+        "",
+        "(weggefallen)",
+        "Weggefallen",
+        "WEGGEFALLEN seit 2020",
+        "  [repealed]",
+        "- Repealed.",
+        "– deleted",
+        "Deleted by Act 5",
+        "determined by the Government",
+        "repeal",
+        "Утратил силу.",
+        "(Утратила силу - Федеральный закон)",
+        "ИСКЛЮЧЁН",
+        "Исключен",
+        "Күші жойылды",
+        "КҮШІ ЖОЙЫЛДЫ - 2020",
+        "Алып тасталды",
+        "алып",
+        "\u{212a}үші жойылды",
+        "İrepealed",
+        "\u{130}",
+        "ǅeleted",
+        "Ärger",
+        "( ( -- weggefallen",
+        "Amending the law",
+        "responsibility",
+    ];
+    for text in cases {
+        assert_eq!(
+            is_repealed_text(text),
+            reference_is_repealed(text),
+            "input {text:?}"
+        );
+    }
+}
+
+#[test]
+fn id_numbers_match_the_general_version() {
+    for number in [
+        "1",
+        "18-2",
+        "3a",
+        "aa",
+        "а",
+        "15A",
+        "205<sup>2</sup>",
+        "15.1",
+        "2 bis 3f",
+        "1 und 2",
+        "1, 2",
+        "XIV",
+        "3-1",
+        "b",
+    ] {
+        assert_eq!(id_number(number), reference_id_number(number), "{number:?}");
+    }
+}
+
+#[test]
+fn labels_and_markers_match_the_formatted_versions() {
+    let styles = [
+        LabelStyle::ParenNumber,
+        LabelStyle::DotNumber,
+        LabelStyle::CloseParenNumber,
+        LabelStyle::ParenLetter,
+        LabelStyle::Letter {
+            repeat: 1,
+            cyrillic: false,
+        },
+        LabelStyle::Letter {
+            repeat: 2,
+            cyrillic: false,
+        },
+        LabelStyle::Letter {
+            repeat: 3,
+            cyrillic: true,
+        },
+    ];
+    for language in [Language::En, Language::De, Language::Ru, Language::Kk] {
+        for style in styles {
+            let segment = reference_segment(language, style, "3a");
+            assert_eq!(body_citation(language, None, style, "3a"), segment);
+            assert_eq!(
+                body_citation(language, Some("Article 1"), style, "3a"),
+                reference_join(language, "Article 1", &segment)
+            );
+            assert_eq!(printed_marker(style, "3a"), reference_marker(style, "3a"));
+        }
+    }
+}
+
+#[test]
+fn ids_are_the_same_when_every_id_hash_collides() {
+    let md = "## Article 5. A {#five}\n\n1. x\n\n1. y\n\n## Article 6. B\n\n## Article 6. C\n\n## Article 6. D {#art6~2}\n\n## Article 6~2. E\n\n1. z\n\n1. z\n";
+    let normal = parse_bill(Source::from_text("t.md", md)).unwrap();
+    FORCE_ID_COLLISIONS.with(|f| f.set(true));
+    let colliding = parse_bill(Source::from_text("t.md", md)).unwrap();
+    FORCE_ID_COLLISIONS.with(|f| f.set(false));
+    let ids = |b: &Bill| b.clauses.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&normal), ids(&colliding));
+    assert_eq!(normal.diagnostics, colliding.diagnostics);
+    assert_eq!(
+        ids(&normal),
+        [
+            "five",
+            "five.p1",
+            "five.p1~2",
+            "art6",
+            "art6~2",
+            "art6~2~2",
+            "art6~3",
+            "art6~3.p1",
+            "art6~3.p1~2"
+        ]
+    );
+}
+
+#[test]
+fn language_comes_from_the_first_article_heading_after_other_blocks() {
+    check(
+        "# Закон\n\nПреамбула.\n\n## Глава 1. Общие\n\n1. вводный пункт\n\n### Статья 2. Термины\n\n1. первый\n",
+        r"
+ch1 | Глава 1 | chapter [Общие] | 
+  ch1.p1 | Глава 1, пункт 1 | paragraph | вводный пункт
+  art2 | статья 2 | article [Термины] | 
+    art2.p1 | статья 2, пункт 1 | paragraph | первый
+loose Title @-: # Закон
+loose Preamble @-: Преамбула.
+",
+    );
+}
