@@ -4,7 +4,9 @@
 //! document order and refer to each other by index (`ClauseIdx`); the machine id (`ClauseId`,
 //! e.g. `art18-2.p3.sp2`) and the citation label ("Article 18-2(3)(2)") are separate strings.
 
-use std::ops::Range;
+use std::fmt;
+use std::ops::{Deref, Range};
+use std::sync::Arc;
 
 use crate::source::Source;
 
@@ -98,7 +100,7 @@ pub struct Clause {
     /// The heading title ("Removal of information"), for heading clauses that have one.
     pub heading: Option<String>,
     /// The clause's own text, without its label and without its sub-clauses, whitespace folded.
-    pub text: String,
+    pub text: ClauseText,
     /// Byte ranges of the source that make up the clause's own text (heading line first).
     #[serde(skip)]
     pub own_spans: Vec<Range<usize>>,
@@ -122,8 +124,133 @@ impl Clause {
         match (&self.heading, self.text.is_empty()) {
             (Some(h), true) => h.clone(),
             (Some(h), false) => format!("{h}\n{}", self.text),
-            (None, _) => self.text.clone(),
+            (None, _) => self.text.to_string(),
         }
+    }
+}
+
+/// The folded text of a clause. Most clauses are one line of the file with nothing to fold, so
+/// their text is that slice of the source, shared rather than copied; the rest own their text.
+/// Reads as a `&str` (it dereferences to one) and serializes as a string.
+#[derive(Clone)]
+pub struct ClauseText(TextRepr);
+
+#[derive(Clone)]
+enum TextRepr {
+    /// `source[start..end]`.
+    Slice {
+        source: Arc<String>,
+        start: u32,
+        end: u32,
+    },
+    Owned(String),
+}
+
+impl ClauseText {
+    /// A slice of a source text (`Source::text`), which must be a character boundary on both
+    /// ends and lie below 4 GiB (inputs are limited to far less).
+    pub fn slice(source: &Arc<String>, range: Range<usize>) -> ClauseText {
+        assert!(
+            source.is_char_boundary(range.start) && source.is_char_boundary(range.end),
+            "clause text must be cut at character boundaries"
+        );
+        match (u32::try_from(range.start), u32::try_from(range.end)) {
+            (Ok(start), Ok(end)) if start <= end => ClauseText(TextRepr::Slice {
+                source: Arc::clone(source),
+                start,
+                end,
+            }),
+            _ => ClauseText::from(source[range].to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            TextRepr::Slice { source, start, end } => &source[*start as usize..*end as usize],
+            TextRepr::Owned(text) => text,
+        }
+    }
+
+    /// Appends a line (a line break, then `line`), copying a shared slice first.
+    pub fn push_line(&mut self, line: &str) {
+        let text = self.make_owned();
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(line);
+    }
+
+    fn make_owned(&mut self) -> &mut String {
+        if let TextRepr::Slice { .. } = self.0 {
+            self.0 = TextRepr::Owned(self.as_str().to_string());
+        }
+        match &mut self.0 {
+            TextRepr::Owned(text) => text,
+            TextRepr::Slice { .. } => unreachable!("made owned just above"),
+        }
+    }
+}
+
+impl Default for ClauseText {
+    fn default() -> Self {
+        ClauseText(TextRepr::Owned(String::new()))
+    }
+}
+
+impl From<String> for ClauseText {
+    fn from(text: String) -> Self {
+        ClauseText(TextRepr::Owned(text))
+    }
+}
+
+impl Deref for ClauseText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for ClauseText {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for ClauseText {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ClauseText {}
+
+impl PartialEq<str> for ClauseText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ClauseText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for ClauseText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for ClauseText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ClauseText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -266,5 +393,35 @@ impl Bill {
             cur = p;
         }
         cur
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clause_text_slices_share_the_source_and_copy_on_append() {
+        let source = Arc::new("(1) Der Anbieter löscht.\nweiter".to_string());
+        let mut text = ClauseText::slice(&source, 4..25);
+        assert_eq!(text, "Der Anbieter löscht.");
+        assert!(matches!(text.0, TextRepr::Slice { .. }));
+        assert_eq!(
+            serde_json::to_string(&text).unwrap(),
+            "\"Der Anbieter löscht.\""
+        );
+        text.push_line("weiter");
+        assert_eq!(text.as_str(), "Der Anbieter löscht.\nweiter");
+        assert_eq!(source.as_str(), "(1) Der Anbieter löscht.\nweiter");
+        let mut empty = ClauseText::default();
+        empty.push_line("erste");
+        assert_eq!(empty, ClauseText::from("erste".to_string()));
+    }
+
+    #[test]
+    #[should_panic(expected = "character boundaries")]
+    fn clause_text_refuses_a_cut_inside_a_character() {
+        let source = Arc::new("ö".to_string());
+        let _ = ClauseText::slice(&source, 0..1);
     }
 }

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Largest input accepted. Real codes are a few MB; this keeps a stray disk image from being
 /// read whole into memory.
@@ -17,10 +18,12 @@ pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 pub struct Source {
     /// The path as the user gave it, used in every message.
     pub path: PathBuf,
-    /// The whole file, UTF-8, without a leading byte-order mark.
-    pub text: String,
-    /// Byte offset where each line starts; `line_starts[0] == 0`.
-    line_starts: Vec<usize>,
+    /// The whole file, UTF-8, without a leading byte-order mark. Shared with the clause texts
+    /// that are slices of it (`model::ClauseText`).
+    pub text: Arc<String>,
+    /// Byte offset where each line starts; `line_starts[0] == 0`. 32 bits: inputs are limited
+    /// to `MAX_INPUT_BYTES`.
+    line_starts: Vec<u32>,
     /// Length of a byte-order mark that was stripped (offsets in `text` are shifted by it).
     pub bom_len: usize,
 }
@@ -146,12 +149,14 @@ impl Source {
     }
 
     fn new(path: PathBuf, text: String, bom_len: usize) -> Source {
+        // Longer texts than 4 GiB are refused when read; text given directly (tests) is small.
+        let start_of = |i: usize| u32::try_from(i).expect("source text below 4 GiB");
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(0);
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| start_of(i + 1)));
         Source {
             path,
-            text,
+            text: Arc::new(text),
             line_starts,
             bom_len,
         }
@@ -164,6 +169,9 @@ impl Source {
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
+        let Ok(offset) = u32::try_from(offset) else {
+            return self.line_starts.len();
+        };
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
@@ -174,7 +182,7 @@ impl Source {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         let line = self.line_of(offset);
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts[line - 1] as usize;
         let column = self
             .text
             .get(start..offset)
@@ -273,7 +281,7 @@ mod tests {
     #[test]
     fn utf8_bom_is_stripped() {
         let src = Source::from_bytes(Path::new("x.md"), b"\xEF\xBB\xBF# T\n".to_vec()).unwrap();
-        assert_eq!(src.text, "# T\n");
+        assert_eq!(src.text.as_str(), "# T\n");
         assert_eq!(src.bom_len, 3);
     }
 }

@@ -290,7 +290,7 @@ pub fn load_rule_packs(paths: &[PathBuf]) -> Result<RulePack, AnnotationError> {
     let mut files = Vec::new();
     for path in crate::annotate::annotation_paths(paths)? {
         let source = Source::read(&path)?;
-        files.push((path, source.text));
+        files.push((path, source.text.to_string()));
     }
     compile_pack(files)
 }

@@ -16,8 +16,8 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::model::{
-    Bill, Clause, ClauseIdx, ClauseKind, Diagnostic, FrontMatter, Language, LooseKind, LooseText,
-    Severity,
+    Bill, Clause, ClauseIdx, ClauseKind, ClauseText, Diagnostic, FrontMatter, Language, LooseKind,
+    LooseText, Severity,
 };
 use crate::source::Source;
 use label::{body_label, classify_heading, scan_body_label, BodyLabel, HeadingClass, LabelStyle};
@@ -630,6 +630,19 @@ impl<'s> TreeBuilder<'s> {
             .to_string()
     }
 
+    /// The folded text of `range` as a clause's text: a shared slice of the source when folding
+    /// changes nothing but the ends, else a string of its own.
+    fn clause_text(&mut self, range: Range<usize>) -> ClauseText {
+        let raw = &self.source.text[range.clone()];
+        match fold_into(raw, &mut self.scratch) {
+            Folded::Slice(r) => ClauseText::slice(
+                &self.source.text,
+                range.start + r.start..range.start + r.end,
+            ),
+            Folded::Scratch => ClauseText::from(self.scratch.clone()),
+        }
+    }
+
     fn add(&mut self, block: Block) {
         let Block {
             kind,
@@ -773,7 +786,7 @@ impl<'s> TreeBuilder<'s> {
             kind,
             number,
             heading,
-            String::new(),
+            ClauseText::default(),
             range,
             repealed,
         );
@@ -868,10 +881,11 @@ impl<'s> TreeBuilder<'s> {
         };
         let raw = &self.source.text[own.clone()];
         let (own_text, repealed) = if own == whole && label_only(raw) {
-            (String::new(), false)
+            (ClauseText::default(), false)
         } else {
-            let folded = fold_into(raw, &mut self.scratch).as_str(raw, &self.scratch);
-            (folded.to_string(), is_repealed_text(folded))
+            let text = self.clause_text(own.clone());
+            let repealed = is_repealed_text(&text);
+            (text, repealed)
         };
         let marker = printed_marker(label.style, &label.number);
         let idx = self.push_clause(
@@ -919,18 +933,17 @@ impl<'s> TreeBuilder<'s> {
             .or(self.container());
         match target {
             Some(idx) => {
-                let folded = fold_into(raw, &mut self.scratch).as_str(raw, &self.scratch);
-                let clause = &mut self.clauses[idx];
-                let was_empty = clause.text.is_empty();
-                if !was_empty {
-                    clause.text.push('\n');
+                if self.clauses[idx].text.is_empty() {
+                    // The first text of a heading clause: shared with the source if it can be.
+                    let text = self.clause_text(range.clone());
+                    let clause = &mut self.clauses[idx];
+                    clause.repealed |= is_repealed_text(&text);
+                    clause.text = text;
+                } else {
+                    let folded = fold_into(raw, &mut self.scratch).as_str(raw, &self.scratch);
+                    self.clauses[idx].text.push_line(folded);
                 }
-                clause.text.push_str(folded);
-                clause.own_spans.push(range);
-                // The text is the folded text alone exactly when it was empty before.
-                if was_empty && is_repealed_text(folded) {
-                    clause.repealed = true;
-                }
+                self.clauses[idx].own_spans.push(range);
             }
             None => self.add_loose(LooseKind::Preamble, range),
         }
@@ -945,7 +958,7 @@ impl<'s> TreeBuilder<'s> {
         kind: ClauseKind,
         number: Option<String>,
         heading: Option<String>,
-        text: String,
+        text: ClauseText,
         span: Range<usize>,
         repealed: bool,
     ) -> ClauseIdx {
