@@ -172,7 +172,7 @@ fn word_id(word: &str, scratch: &mut String) -> u32 {
 
 /// A key for a clause number as it goes into ids (`id_number`), so that numbers compare
 /// without building strings; `None` for unnumbered clauses.
-fn number_key(number: Option<&String>) -> Option<u64> {
+fn number_key(number: Option<&str>) -> Option<u64> {
     number.map(|n| {
         if n.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
             xxhash_rust::xxh3::xxh3_64(n.as_bytes())
@@ -293,7 +293,7 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
     for clause in &bill.clauses {
         let parts = own_parts(clause);
         prints.own_hash.push(hash_text(parts, opts));
-        prints.numbers.push(number_key(clause.number.as_ref()));
+        prints.numbers.push(number_key(clause.number.as_deref()));
         let bytes = parts[0].len() + parts[1].len();
         prints.weight.push(u32::try_from(bytes).unwrap_or(u32::MAX));
     }
@@ -1298,8 +1298,8 @@ fn absorb_neighbours(
 ) -> Option<Vec<ClauseIdx>> {
     const COVER: f32 = 0.85;
     let siblings = match bill.clauses[idx].parent {
-        Some(p) => &bill.clauses[p].children,
-        None => &bill.roots,
+        Some(p) => &bill.clauses[p].children[..],
+        None => &bill.roots[..],
     };
     let pos = siblings.iter().position(|&s| s == idx)?;
     let before = siblings[..pos].iter().rev().copied().take(3);

@@ -255,6 +255,7 @@ pub fn run_diff(old_path: &Path, new_path: &Path, config: &DiffConfig) -> Result
                 .any(|d| d.change == FlagChange::New && d.flag.severity <= t)
         })
     });
+    free_in_background((old, new, scoped));
     Ok(if alarm {
         3
     } else if differs {
@@ -262,6 +263,17 @@ pub fn run_diff(old_path: &Path, new_path: &Path, config: &DiffConfig) -> Result
     } else {
         0
     })
+}
+
+/// Frees `value` on a thread of its own. The two versions of a large bill are a few hundred
+/// thousand small allocations; the process usually ends right after its output is written, and
+/// then need not wait for them to be returned one by one (if it exits first, the system takes
+/// the memory back whole).
+fn free_in_background<T: Send + 'static>(value: T) {
+    // Without a thread to be had, the closure and the value in it are dropped here.
+    let _ = std::thread::Builder::new()
+        .name("free".into())
+        .spawn(move || drop(value));
 }
 
 /// The version an annotation file was written against: `--against`, a path (relative to the

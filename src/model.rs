@@ -85,6 +85,10 @@ impl Language {
 }
 
 /// One unit of the bill: a part, chapter, article, paragraph, sub-paragraph or point.
+///
+/// A large bill has hundreds of thousands of these, so the record is kept small: rarely set
+/// strings are boxed, line numbers and depth are 32-bit, and the text is usually a shared slice
+/// of the source (see [`ClauseText`]).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Clause {
     /// Machine id, unique in the version: `art18-2.p3.sp2`, `s3a.p2.i1.a`, `ch2`.
@@ -93,36 +97,36 @@ pub struct Clause {
     pub label: String,
     pub kind: ClauseKind,
     /// The number as printed ("18-2", "3a", "205<sup>2</sup>", "a"); `None` for unnumbered units.
-    pub number: Option<String>,
+    pub number: Option<Box<str>>,
     /// The label as printed at the start of a body clause (`2-1.`, `(3)`, `3-1)`, `aa)`); empty
     /// for heading clauses.
-    pub marker: String,
+    pub marker: Box<str>,
     /// The heading title ("Removal of information"), for heading clauses that have one.
-    pub heading: Option<String>,
+    pub heading: Option<Box<str>>,
     /// The clause's own text, without its label and without its sub-clauses, whitespace folded.
     pub text: ClauseText,
     /// Byte ranges of the source that make up the clause's own text (heading line first).
     #[serde(skip)]
-    pub own_spans: Vec<Range<usize>>,
+    pub own_spans: Box<[Range<usize>]>,
     /// Bytes of the whole clause with its sub-clauses, from its first byte to its last.
     pub span: Range<usize>,
     /// First and last line (1-based) of `span`.
-    pub lines: (usize, usize),
+    pub lines: (u32, u32),
     /// The clause is marked repealed ("(weggefallen)", "утратила силу", "(repealed)").
     pub repealed: bool,
     #[serde(skip)]
     pub parent: Option<ClauseIdx>,
     #[serde(skip)]
-    pub children: Vec<ClauseIdx>,
+    pub children: Box<[ClauseIdx]>,
     /// Depth in the tree; top-level clauses have depth 0.
-    pub depth: usize,
+    pub depth: u32,
 }
 
 impl Clause {
     /// Heading and own text joined, the text compared by the aligner and the redline.
     pub fn full_text(&self) -> String {
         match (&self.heading, self.text.is_empty()) {
-            (Some(h), true) => h.clone(),
+            (Some(h), true) => h.to_string(),
             (Some(h), false) => format!("{h}\n{}", self.text),
             (None, _) => self.text.to_string(),
         }
@@ -130,76 +134,88 @@ impl Clause {
 }
 
 /// The folded text of a clause. Most clauses are one line of the file with nothing to fold, so
-/// their text is that slice of the source, shared rather than copied; the rest own their text.
-/// Reads as a `&str` (it dereferences to one) and serializes as a string.
+/// their text is that slice of the source, shared rather than copied; the rest have a buffer of
+/// their own. Reads as a `&str` (it dereferences to one) and serializes as a string.
 #[derive(Clone)]
-pub struct ClauseText(TextRepr);
-
-#[derive(Clone)]
-enum TextRepr {
-    /// `source[start..end]`.
-    Slice {
-        source: Arc<String>,
-        start: u32,
-        end: u32,
-    },
-    Owned(String),
+pub struct ClauseText {
+    /// The source text (`Source::text`), or a buffer that holds this text alone.
+    buf: Arc<String>,
+    start: u32,
+    end: u32,
 }
 
 impl ClauseText {
-    /// A slice of a source text (`Source::text`), which must be a character boundary on both
-    /// ends and lie below 4 GiB (inputs are limited to far less).
+    /// A slice of a source text (`Source::text`). The range must fall on character boundaries.
+    /// Inputs are limited to far less than 4 GiB; a text beyond that is copied.
     pub fn slice(source: &Arc<String>, range: Range<usize>) -> ClauseText {
         assert!(
             source.is_char_boundary(range.start) && source.is_char_boundary(range.end),
             "clause text must be cut at character boundaries"
         );
         match (u32::try_from(range.start), u32::try_from(range.end)) {
-            (Ok(start), Ok(end)) if start <= end => ClauseText(TextRepr::Slice {
-                source: Arc::clone(source),
+            (Ok(start), Ok(end)) if start <= end => ClauseText {
+                buf: Arc::clone(source),
                 start,
                 end,
-            }),
+            },
             _ => ClauseText::from(source[range].to_string()),
         }
     }
 
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            TextRepr::Slice { source, start, end } => &source[*start as usize..*end as usize],
-            TextRepr::Owned(text) => text,
-        }
+        &self.buf[self.start as usize..self.end as usize]
     }
 
-    /// Appends a line (a line break, then `line`), copying a shared slice first.
+    /// Appends a line (a line break, then `line`; no break when the text is empty). A shared
+    /// slice is copied into a buffer of its own first; an own buffer grows in place.
     pub fn push_line(&mut self, line: &str) {
-        let text = self.make_owned();
-        if !text.is_empty() {
-            text.push('\n');
+        let whole = self.start == 0 && self.end as usize == self.buf.len();
+        match Arc::get_mut(&mut self.buf) {
+            Some(own) if whole && own.len() + line.len() < u32::MAX as usize => {
+                if !own.is_empty() {
+                    own.push('\n');
+                }
+                own.push_str(line);
+                self.end = own.len() as u32;
+            }
+            _ => {
+                let mut text = String::with_capacity(self.len() + 1 + line.len());
+                text.push_str(self.as_str());
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(line);
+                *self = ClauseText::from(text);
+            }
         }
-        text.push_str(line);
     }
 
-    fn make_owned(&mut self) -> &mut String {
-        if let TextRepr::Slice { .. } = self.0 {
-            self.0 = TextRepr::Owned(self.as_str().to_string());
-        }
-        match &mut self.0 {
-            TextRepr::Owned(text) => text,
-            TextRepr::Slice { .. } => unreachable!("made owned just above"),
-        }
+    /// Whether the text is a slice of `source` rather than a copy.
+    pub fn is_slice_of(&self, source: &Arc<String>) -> bool {
+        Arc::ptr_eq(&self.buf, source)
     }
 }
 
 impl Default for ClauseText {
     fn default() -> Self {
-        ClauseText(TextRepr::Owned(String::new()))
+        ClauseText::from(String::new())
     }
 }
 
 impl From<String> for ClauseText {
-    fn from(text: String) -> Self {
-        ClauseText(TextRepr::Owned(text))
+    /// A text with a buffer of its own. Text of 4 GiB or more is cut there (inputs are limited
+    /// to far less).
+    fn from(mut text: String) -> Self {
+        let mut end = text.len().min(u32::MAX as usize);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        ClauseText {
+            buf: Arc::new(text),
+            start: 0,
+            end: end as u32,
+        }
     }
 }
 
@@ -276,7 +292,7 @@ pub struct LooseText {
     pub kind: LooseKind,
     pub text: String,
     pub span: Range<usize>,
-    pub lines: (usize, usize),
+    pub lines: (u32, u32),
     /// The clause it stands in or after, if any.
     #[serde(skip)]
     pub parent: Option<ClauseIdx>,
@@ -405,7 +421,7 @@ mod tests {
         let source = Arc::new("(1) Der Anbieter löscht.\nweiter".to_string());
         let mut text = ClauseText::slice(&source, 4..25);
         assert_eq!(text, "Der Anbieter löscht.");
-        assert!(matches!(text.0, TextRepr::Slice { .. }));
+        assert!(text.is_slice_of(&source));
         assert_eq!(
             serde_json::to_string(&text).unwrap(),
             "\"Der Anbieter löscht.\""
@@ -413,6 +429,10 @@ mod tests {
         text.push_line("weiter");
         assert_eq!(text.as_str(), "Der Anbieter löscht.\nweiter");
         assert_eq!(source.as_str(), "(1) Der Anbieter löscht.\nweiter");
+        assert!(!text.is_slice_of(&source));
+        // Its own buffer now: further lines go in place.
+        text.push_line("und so fort");
+        assert_eq!(text.as_str(), "Der Anbieter löscht.\nweiter\nund so fort");
         let mut empty = ClauseText::default();
         empty.push_line("erste");
         assert_eq!(empty, ClauseText::from("erste".to_string()));

@@ -192,10 +192,13 @@ impl Source {
     }
 
     /// First and last 1-based line of a byte range (an empty range covers its start line).
-    pub fn line_range(&self, span: &Range<usize>) -> (usize, usize) {
-        let first = self.line_of(span.start);
-        let last = self.line_of(span.end.saturating_sub(1).max(span.start));
-        (first, last)
+    pub fn line_range(&self, span: &Range<usize>) -> (u32, u32) {
+        // Line numbers fit: a text has fewer lines than bytes, and fewer bytes than 4 GiB.
+        let line = |offset| self.line_of(offset) as u32;
+        (
+            line(span.start),
+            line(span.end.saturating_sub(1).max(span.start)),
+        )
     }
 
     /// Number of lines in the text.

@@ -595,6 +595,9 @@ struct TreeBuilder<'s> {
     /// Open labelled clauses below the innermost heading clause.
     labels: Vec<Open>,
     ids: IdSet,
+    /// Spans of continuation text after a clause's first, with the clause they belong to;
+    /// joined to `own_spans` by `finish`.
+    extra_spans: Vec<(ClauseIdx, Range<usize>)>,
     /// Reused buffers: folded text, and the pieces of a text block.
     scratch: String,
     pieces: Vec<Range<usize>>,
@@ -613,6 +616,7 @@ impl<'s> TreeBuilder<'s> {
             headings: Vec::new(),
             labels: Vec::new(),
             ids: IdSet::default(),
+            extra_spans: Vec::new(),
             scratch: String::new(),
             pieces: Vec::new(),
         }
@@ -899,7 +903,7 @@ impl<'s> TreeBuilder<'s> {
             own,
             repealed,
         );
-        self.clauses[idx].marker = marker;
+        self.clauses[idx].marker = marker.into_boxed_str();
         self.labels.push(Open {
             style: label.style,
             clause: idx,
@@ -943,7 +947,7 @@ impl<'s> TreeBuilder<'s> {
                     let folded = fold_into(raw, &mut self.scratch).as_str(raw, &self.scratch);
                     self.clauses[idx].text.push_line(folded);
                 }
-                self.clauses[idx].own_spans.push(range);
+                self.extra_spans.push((idx, range));
             }
             None => self.add_loose(LooseKind::Preamble, range),
         }
@@ -969,23 +973,58 @@ impl<'s> TreeBuilder<'s> {
             id,
             label,
             kind,
-            number,
-            marker: String::new(),
-            heading,
+            number: number.map(String::into_boxed_str),
+            marker: Box::default(),
+            heading: heading.map(String::into_boxed_str),
             text,
-            own_spans: vec![span.clone()],
+            own_spans: Box::new([span.clone()]),
             span,
             lines: (0, 0),
             repealed,
             parent,
-            children: Vec::new(),
+            // Filled in by `finish`, at their exact length.
+            children: Box::default(),
             depth,
         });
-        match parent {
-            Some(p) => self.clauses[p].children.push(idx),
-            None => self.roots.push(idx),
+        if parent.is_none() {
+            self.roots.push(idx);
         }
         idx
+    }
+
+    /// Gives every clause that has continuation text its whole list of own spans, in order.
+    fn attach_extra_spans(&mut self) {
+        // Stable: a clause's spans stay in document order.
+        self.extra_spans.sort_by_key(|&(idx, _)| idx);
+        for group in self.extra_spans.chunk_by(|a, b| a.0 == b.0) {
+            let clause = &mut self.clauses[group[0].0];
+            let mut spans = Vec::with_capacity(1 + group.len());
+            spans.extend(clause.own_spans.iter().cloned());
+            spans.extend(group.iter().map(|(_, span)| span.clone()));
+            clause.own_spans = spans.into_boxed_slice();
+        }
+    }
+
+    /// Fills in every clause's children (in document order), each list allocated at its length.
+    fn attach_children(&mut self) {
+        let mut count = vec![0u32; self.clauses.len()];
+        for clause in &self.clauses {
+            if let Some(p) = clause.parent {
+                count[p] += 1;
+            }
+        }
+        let mut lists: Vec<Vec<ClauseIdx>> = count
+            .iter()
+            .map(|&n| Vec::with_capacity(n as usize))
+            .collect();
+        for (idx, clause) in self.clauses.iter().enumerate() {
+            if let Some(p) = clause.parent {
+                lists[p].push(idx);
+            }
+        }
+        for (clause, list) in self.clauses.iter_mut().zip(lists) {
+            clause.children = list.into_boxed_slice();
+        }
     }
 
     /// The id itself when it is new, else the id with the first free `~n` suffix (and a
@@ -1011,6 +1050,8 @@ impl<'s> TreeBuilder<'s> {
     }
 
     fn finish(mut self) -> Built {
+        self.attach_extra_spans();
+        self.attach_children();
         // Spans grow to cover descendants; children always follow their parent in the arena,
         // so walking backwards each clause's span is final before it widens its parent's.
         for idx in (0..self.clauses.len()).rev() {

@@ -8,7 +8,7 @@ fn tree(markdown: &str) -> String {
         let head = c.heading.as_deref().unwrap_or("");
         out.push_str(&format!(
             "{}{} | {} | {}{}{} | {}\n",
-            "  ".repeat(c.depth),
+            "  ".repeat(c.depth as usize),
             c.id,
             c.label,
             c.kind.as_str(),

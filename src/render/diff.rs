@@ -255,7 +255,7 @@ fn subtree_runs(bill: &Bill, idx: ClauseIdx, look: Look) -> Vec<(Look, String)> 
         let c = &bill.clauses[i];
         if k > 0 {
             runs.push((Look::Plain, "\n".into()));
-            runs.push((Look::Plain, "  ".repeat(c.depth - base)));
+            runs.push((Look::Plain, "  ".repeat((c.depth - base) as usize)));
             if !c.marker.is_empty() {
                 runs.push((Look::Plain, format!("{} ", c.marker)));
             } else if c.heading.is_some() {
@@ -664,7 +664,7 @@ fn json_clause_ref(buf: &mut Vec<u8>, bill: &Bill, idx: ClauseIdx) {
     buf.extend_from_slice(b",\"span\":");
     json_range(buf, c.span.start + bom, c.span.end + bom);
     buf.extend_from_slice(b",\"lines\":");
-    json_range(buf, c.lines.0, c.lines.1);
+    json_range(buf, c.lines.0 as usize, c.lines.1 as usize);
     buf.push(b'}');
 }
 
@@ -907,7 +907,7 @@ mod tests {
             label: &c.label,
             kind: c.kind.as_str(),
             span: [c.span.start + bom, c.span.end + bom],
-            lines: [c.lines.0, c.lines.1],
+            lines: [c.lines.0 as usize, c.lines.1 as usize],
         }
     }
 

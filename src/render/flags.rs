@@ -163,7 +163,7 @@ fn flag_json<'a>(pack: &'a RulePack, bill: &'a Bill, f: &Flag) -> FlagJson<'a> {
         clause: ClauseJson {
             id: &c.id,
             label: &c.label,
-            lines: [c.lines.0, c.lines.1],
+            lines: [c.lines.0 as usize, c.lines.1 as usize],
         },
         matches: f
             .matches

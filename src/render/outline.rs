@@ -29,10 +29,10 @@ pub fn outline_text(
     ))));
     out.push_str("\n\n");
     for (idx, clause) in bill.clauses.iter().enumerate() {
-        if depth.is_some_and(|d| clause.depth > d) {
+        if depth.is_some_and(|d| clause.depth as usize > d) {
             continue;
         }
-        let indent = "  ".repeat(clause.depth);
+        let indent = "  ".repeat(clause.depth as usize);
         let label = terminal_safe_line(&clause.label);
         let mut line = format!("{indent}{label}");
         let plain_len = line.chars().count() + clause.id.chars().count() + 4;
@@ -58,7 +58,7 @@ pub fn outline_text(
         out.push_str(line.trim_end());
         out.push('\n');
         if let Some(o) = overlay {
-            let pad = "  ".repeat(clause.depth + 1);
+            let pad = "  ".repeat(clause.depth as usize + 1);
             for l in annotation_lines(o, idx, &pad, painter) {
                 out.push_str(&l);
                 out.push('\n');
@@ -148,7 +148,7 @@ struct LooseJson<'a> {
 
 fn clause_json(bill: &Bill, idx: ClauseIdx, depth: Option<usize>) -> ClauseJson<'_> {
     let c = &bill.clauses[idx];
-    let children = if depth.is_some_and(|d| c.depth >= d) {
+    let children = if depth.is_some_and(|d| c.depth as usize >= d) {
         Vec::new()
     } else {
         c.children
@@ -169,7 +169,7 @@ fn clause_json(bill: &Bill, idx: ClauseIdx, depth: Option<usize>) -> ClauseJson<
             c.span.start + bill.source.bom_len,
             c.span.end + bill.source.bom_len,
         ],
-        lines: [c.lines.0, c.lines.1],
+        lines: [c.lines.0 as usize, c.lines.1 as usize],
         children,
     }
 }
@@ -195,7 +195,7 @@ pub fn outline_json(bill: &Bill, depth: Option<usize>) -> String {
                     l.span.start + bill.source.bom_len,
                     l.span.end + bill.source.bom_len,
                 ],
-                lines: [l.lines.0, l.lines.1],
+                lines: [l.lines.0 as usize, l.lines.1 as usize],
             })
             .collect(),
         diagnostics: &bill.diagnostics,

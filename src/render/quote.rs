@@ -47,7 +47,7 @@ pub struct QuoteView<'q> {
     /// The quoted bytes (a slice of the source).
     pub text: &'q str,
     pub hash: String,
-    pub lines: (usize, usize),
+    pub lines: (u32, u32),
     /// The change since an older version, if asked for.
     pub since: Option<Since>,
     /// One line per annotation or flag on the clause.

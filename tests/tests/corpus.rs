@@ -67,7 +67,7 @@ fn every_corpus_law_parses_with_all_articles_and_no_text_lost() {
                 return;
             }
             let (a, b) = bill.source.line_range(span);
-            covered[a..=b].fill(true);
+            covered[a as usize..=b as usize].fill(true);
         };
         for c in &bill.clauses {
             for s in &c.own_spans {
