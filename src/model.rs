@@ -4,6 +4,7 @@
 //! document order and refer to each other by index (`ClauseIdx`); the machine id (`ClauseId`,
 //! e.g. `art18-2.p3.sp2`) and the citation label ("Article 18-2(3)(2)") are separate strings.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::{Deref, Range};
 use std::sync::Arc;
@@ -123,12 +124,13 @@ pub struct Clause {
 }
 
 impl Clause {
-    /// Heading and own text joined, the text compared by the aligner and the redline.
-    pub fn full_text(&self) -> String {
+    /// Heading and own text joined, the text compared by the aligner and the redline
+    /// (borrowed when there is only one of them).
+    pub fn full_text(&self) -> Cow<'_, str> {
         match (&self.heading, self.text.is_empty()) {
-            (Some(h), true) => h.to_string(),
-            (Some(h), false) => format!("{h}\n{}", self.text),
-            (None, _) => self.text.to_string(),
+            (Some(h), true) => Cow::Borrowed(h),
+            (Some(h), false) => Cow::Owned(format!("{h}\n{}", self.text)),
+            (None, _) => Cow::Borrowed(&self.text),
         }
     }
 }

@@ -138,15 +138,20 @@ fn key<'a>(token: &Token<'a>, opts: &CompareOptions) -> Option<std::borrow::Cow<
 /// Cheap similarity of two texts for ranking candidates: the Dice coefficient of their bags of
 /// words and numbers (case-folded with `ignore_case`). 1.0 for two texts without words.
 pub fn similarity(old: &str, new: &str, opts: &CompareOptions) -> f32 {
-    let bag = |text: &str| {
-        let mut words: Vec<String> = tokenize(text)
+    tokens_similarity(&tokenize(old), &tokenize(new), opts)
+}
+
+/// [`similarity`] of texts already tokenized.
+fn tokens_similarity<'a>(old: &[Token<'a>], new: &[Token<'a>], opts: &CompareOptions) -> f32 {
+    let bag = |tokens: &[Token<'a>]| {
+        let mut words: Vec<std::borrow::Cow<'a, str>> = tokens
             .iter()
             .filter(|t| t.is_word())
             .map(|t| {
                 if opts.ignore_case {
-                    t.text.to_lowercase()
+                    std::borrow::Cow::Owned(t.text.to_lowercase())
                 } else {
-                    t.text.to_string()
+                    std::borrow::Cow::Borrowed(t.text)
                 }
             })
             .collect();
@@ -211,27 +216,25 @@ struct Step {
 }
 
 /// Diffs two texts word by word.
-pub fn word_diff(old: &str, new: &str, config: &RedlineConfig) -> Redline {
+pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redline {
     let opts = &config.compare;
     let old_tokens = tokenize(old);
     let new_tokens = tokenize(new);
     // Significant tokens: those the options do not ignore. Ignored ones ride along with the
     // op before them when ranges are built.
-    let significant = |tokens: &[Token<'_>]| -> Vec<usize> {
-        (0..tokens.len())
-            .filter(|&i| key(&tokens[i], opts).is_some())
-            .collect()
+    let significant = |tokens: &[Token<'a>]| {
+        let mut sig = Vec::with_capacity(tokens.len());
+        let mut keys = Vec::with_capacity(tokens.len());
+        for (i, token) in tokens.iter().enumerate() {
+            if let Some(k) = key(token, opts) {
+                sig.push(i);
+                keys.push(k);
+            }
+        }
+        (sig, keys)
     };
-    let old_sig = significant(&old_tokens);
-    let new_sig = significant(&new_tokens);
-    let old_keys: Vec<_> = old_sig
-        .iter()
-        .filter_map(|&i| key(&old_tokens[i], opts))
-        .collect();
-    let new_keys: Vec<_> = new_sig
-        .iter()
-        .filter_map(|&i| key(&new_tokens[i], opts))
-        .collect();
+    let (old_sig, old_keys) = significant(&old_tokens);
+    let (new_sig, new_keys) = significant(&new_tokens);
 
     // A side with nothing to compare (empty, or only ignored tokens): the texts are equal under
     // the options when both are, else one side replaces the other.
@@ -258,7 +261,7 @@ pub fn word_diff(old: &str, new: &str, config: &RedlineConfig) -> Redline {
     let mut coarse = false;
     // Texts that share too few words are shown as replaced anyway: skip the word diff.
     if old != new {
-        let bag_similarity = similarity(old, new, opts);
+        let bag_similarity = tokens_similarity(&old_tokens, &new_tokens, opts);
         if bag_similarity < config.rewrite_threshold {
             return replaced(old, new, bag_similarity, false);
         }
@@ -281,7 +284,11 @@ pub fn word_diff(old: &str, new: &str, config: &RedlineConfig) -> Redline {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 coarse = true;
             }
-            ops.iter().flat_map(steps_of).collect()
+            let mut steps = Vec::with_capacity(ops.len() + 1);
+            for op in &ops {
+                push_steps(op, &mut steps);
+            }
+            steps
         };
     steps = merge_adjacent(steps);
     let is_word = |tokens: &[Token<'_>], sig: &[usize], i: usize| tokens[sig[i]].is_word();
@@ -340,52 +347,53 @@ pub fn word_diff(old: &str, new: &str, config: &RedlineConfig) -> Redline {
     }
 }
 
-fn steps_of(op: &DiffOp) -> Vec<Step> {
+/// Appends the steps of one of similar's ops (a replacement is a delete and an insert).
+fn push_steps(op: &DiffOp, steps: &mut Vec<Step>) {
     match *op {
         DiffOp::Equal {
             old_index,
             new_index,
             len,
-        } => vec![Step {
+        } => steps.push(Step {
             kind: OpKind::Equal,
             old: (old_index, old_index + len),
             new: (new_index, new_index + len),
-        }],
+        }),
         DiffOp::Delete {
             old_index,
             old_len,
             new_index,
-        } => vec![Step {
+        } => steps.push(Step {
             kind: OpKind::Delete,
             old: (old_index, old_index + old_len),
             new: (new_index, new_index),
-        }],
+        }),
         DiffOp::Insert {
             old_index,
             new_index,
             new_len,
-        } => vec![Step {
+        } => steps.push(Step {
             kind: OpKind::Insert,
             old: (old_index, old_index),
             new: (new_index, new_index + new_len),
-        }],
+        }),
         DiffOp::Replace {
             old_index,
             old_len,
             new_index,
             new_len,
-        } => vec![
-            Step {
+        } => {
+            steps.push(Step {
                 kind: OpKind::Delete,
                 old: (old_index, old_index + old_len),
                 new: (new_index, new_index),
-            },
-            Step {
+            });
+            steps.push(Step {
                 kind: OpKind::Insert,
                 old: (old_index + old_len, old_index + old_len),
                 new: (new_index, new_index + new_len),
-            },
-        ],
+            });
+        }
     }
 }
 

@@ -38,7 +38,7 @@ fn entry_runs(report: &Report<'_>, e: &Entry<'_>) -> Vec<(OpKind, String)> {
         }
         (_, Some(o), None) => vec![(OpKind::Delete, subtree_text(old, o))],
         (_, None, Some(n)) => vec![(OpKind::Insert, subtree_text(new, n))],
-        (_, _, Some(n)) => vec![(OpKind::Equal, new.clauses[n].full_text())],
+        (_, _, Some(n)) => vec![(OpKind::Equal, new.clauses[n].full_text().into_owned())],
         _ => Vec::new(),
     }
 }
@@ -49,7 +49,7 @@ fn subtree_text(bill: &Bill, idx: ClauseIdx) -> String {
         .map(|(k, i)| {
             let c = &bill.clauses[i];
             if k == 0 || c.marker.is_empty() {
-                c.full_text()
+                c.full_text().into_owned()
             } else {
                 format!("{} {}", c.marker, c.full_text())
             }
