@@ -509,6 +509,10 @@ pub fn diff_text(
 /// Bytes gathered before they are handed to the output, so the `dyn Write` is hit rarely.
 const CHUNK: usize = 1 << 17;
 
+/// Pairs written as one batch. With more than two batches, a second thread writes every other
+/// batch into a buffer of its own while this one writes the rest, in order.
+const BATCH: usize = 4096;
+
 /// Appends `s` as a JSON string, escaped exactly as serde_json does: `"` and `\`, the short
 /// escapes `\b \t \n \f \r`, other control characters as `\u00XX` (lower-case hex); everything
 /// else (all non-ASCII, DEL) as is.
@@ -794,10 +798,11 @@ pub fn write_diff_json(
     pairs: &[&Pair],
     flags: Option<&serde_json::Value>,
 ) -> std::io::Result<()> {
-    write_diff_json_chunked(out, alignment, old, new, pairs, flags, CHUNK)
+    write_diff_json_chunked(out, alignment, old, new, pairs, flags, (CHUNK, BATCH))
 }
 
-/// `write_diff_json` with chunks of `chunk_len` bytes (the tests vary it).
+/// `write_diff_json` with chunks of `sizes.0` bytes and batches of `sizes.1` pairs (the tests
+/// vary both).
 fn write_diff_json_chunked(
     out: &mut dyn std::io::Write,
     alignment: &Alignment,
@@ -805,17 +810,71 @@ fn write_diff_json_chunked(
     new: &Bill,
     pairs: &[&Pair],
     flags: Option<&serde_json::Value>,
-    chunk_len: usize,
+    (chunk_len, batch): (usize, usize),
 ) -> std::io::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(chunk_len + (1 << 14));
     json_header(&mut buf, alignment, old, new, flags)?;
-    for (i, p) in pairs.iter().enumerate() {
-        json_pair(&mut buf, p, old, new)?;
-        buf.extend_from_slice(if i + 1 < pairs.len() { b",\n" } else { b"\n" });
+    // Pairs `k * batch ..` of batch `k`, each on its line.
+    let batch = batch.max(1);
+    let n_batches = pairs.len().div_ceil(batch);
+    let write_batch = |buf: &mut Vec<u8>, k: usize| -> std::io::Result<()> {
+        for i in k * batch..((k + 1) * batch).min(pairs.len()) {
+            json_pair(buf, pairs[i], old, new)?;
+            buf.extend_from_slice(if i + 1 < pairs.len() { b",\n" } else { b"\n" });
+        }
+        Ok(())
+    };
+    let flush = |buf: &mut Vec<u8>, out: &mut dyn std::io::Write| -> std::io::Result<()> {
         if buf.len() >= chunk_len {
-            out.write_all(&buf)?;
+            out.write_all(buf)?;
             buf.clear();
         }
+        Ok(())
+    };
+    if n_batches <= 2 {
+        for k in 0..n_batches {
+            write_batch(&mut buf, k)?;
+            flush(&mut buf, out)?;
+        }
+    } else {
+        std::thread::scope(|scope| -> std::io::Result<()> {
+            // Odd batches come from the helper in order; at most two wait, and their buffers
+            // go back to it once written.
+            let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+            let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+            let write_batch = &write_batch;
+            scope.spawn(move || {
+                for k in (1..n_batches).step_by(2) {
+                    let mut odd = empty_rx.try_recv().unwrap_or_default();
+                    odd.clear();
+                    // Stops when the writer has given up (an output error).
+                    if write_batch(&mut odd, k).is_err() || full_tx.send(odd).is_err() {
+                        return;
+                    }
+                }
+            });
+            for k in 0..n_batches {
+                if k % 2 == 0 {
+                    write_batch(&mut buf, k)?;
+                    flush(&mut buf, out)?;
+                    continue;
+                }
+                match full_rx.recv() {
+                    Ok(odd) => {
+                        out.write_all(&buf)?;
+                        buf.clear();
+                        out.write_all(&odd)?;
+                        let _ = empty_tx.send(odd);
+                    }
+                    // The helper is gone (it cannot fail on its own): write the batch here.
+                    Err(_) => {
+                        write_batch(&mut buf, k)?;
+                        flush(&mut buf, out)?;
+                    }
+                }
+            }
+            Ok(())
+        })?;
     }
     buf.extend_from_slice(b"]}\n");
     out.write_all(&buf)
@@ -1090,14 +1149,14 @@ mod tests {
     ) -> String {
         let mut out = Vec::new();
         let all: Vec<&Pair> = alignment.pairs.iter().collect();
-        for chunk_len in [CHUNK, 1, 300, 4000] {
+        for sizes in [(CHUNK, BATCH), (1, BATCH), (300, 1), (4000, 7), (CHUNK, 2)] {
             let mut again = Vec::new();
-            write_diff_json_chunked(&mut again, alignment, old, new, &all, flags, chunk_len)
+            write_diff_json_chunked(&mut again, alignment, old, new, &all, flags, sizes)
                 .expect("writes");
             if out.is_empty() {
                 out = again;
             } else {
-                assert!(out == again, "{chunk_len}");
+                assert!(out == again, "{sizes:?}");
             }
         }
         String::from_utf8(out).expect("UTF-8")
@@ -1177,10 +1236,13 @@ mod tests {
         let alignment = align_bills(&bills[0], &bills[3], &AlignConfig::default());
         let all: Vec<&Pair> = alignment.pairs.iter().collect();
         for left in [0, 10, 5000, 20_000] {
-            let mut out = Failing { left };
-            let r =
-                write_diff_json_chunked(&mut out, &alignment, &bills[0], &bills[3], &all, None, 1);
-            assert!(r.is_err(), "{left}");
+            for sizes in [(1, BATCH), (1, 3)] {
+                let mut out = Failing { left };
+                let r = write_diff_json_chunked(
+                    &mut out, &alignment, &bills[0], &bills[3], &all, None, sizes,
+                );
+                assert!(r.is_err(), "{left} {sizes:?}");
+            }
         }
     }
 }
