@@ -524,6 +524,15 @@ const CONTENTS_THRESHOLD: f32 = 0.7;
 const CONTENTS_CANDIDATES: usize = 4;
 /// Sets at most this large (old × new) are compared pair by pair.
 const ALL_PAIRS_LIMIT: usize = 4096;
+/// New clauses by sketch value and by number, for a similarity pass.
+struct SketchIndex {
+    postings: HashMap<u32, Vec<ClauseIdx>>,
+    by_number: HashMap<u64, Vec<ClauseIdx>>,
+}
+/// From this many units (or old clauses to look up), a similarity pass uses two threads.
+const PARALLEL_UNITS: usize = 64;
+/// The largest context bonus (`Matcher::context_bonus`): same number, and paired parents.
+const MAX_BONUS: f32 = 0.1;
 
 impl<'a> Matcher<'a> {
     /// Articles (and §§) are the units matched across the whole bill.
@@ -603,7 +612,8 @@ impl<'a> Matcher<'a> {
             (None, None) => true,
             _ => false,
         };
-        let bonus = if same_number { 0.05 } else { 0.0 } + if parents_paired { 0.05 } else { 0.0 };
+        let bonus = if same_number { MAX_BONUS / 2.0 } else { 0.0 }
+            + if parents_paired { MAX_BONUS / 2.0 } else { 0.0 };
         let by = if same_number && parents_paired {
             MatchedBy::Id
         } else {
@@ -652,8 +662,17 @@ impl<'a> Matcher<'a> {
             return;
         }
         if unit {
-            self.old_prints.fill_tree_bags(&old_free);
-            self.new_prints.fill_tree_bags(&new_free);
+            // The two sides are independent: their subtree bags fill on two threads.
+            let (old_prints, new_prints) = (&mut self.old_prints, &mut self.new_prints);
+            if old_free.len() + new_free.len() >= PARALLEL_UNITS {
+                std::thread::scope(|scope| {
+                    scope.spawn(|| old_prints.fill_tree_bags(&old_free));
+                    new_prints.fill_tree_bags(&new_free);
+                });
+            } else {
+                old_prints.fill_tree_bags(&old_free);
+                new_prints.fill_tree_bags(&new_free);
+            }
         } else {
             ensure_both(
                 &mut self.old_prints,
@@ -662,72 +681,136 @@ impl<'a> Matcher<'a> {
                 &new_free,
             );
         }
-        let mut candidates: Vec<Candidate> = Vec::new();
-        let push = |this: &Self, o: ClauseIdx, n: ClauseIdx, out: &mut Vec<Candidate>| {
-            let (score, by) = this.score(o, n, unit);
-            if score >= threshold {
-                out.push(Candidate {
-                    score,
-                    old: o,
-                    new: n,
-                    by,
-                });
-            }
-        };
-        if old_free.len() * new_free.len() <= ALL_PAIRS_LIMIT {
+        let this = &*self;
+        let candidates = if old_free.len() * new_free.len() <= ALL_PAIRS_LIMIT {
+            let mut candidates = Vec::new();
             for &o in &old_free {
                 for &n in &new_free {
-                    push(self, o, n, &mut candidates);
+                    this.push_candidate(o, n, unit, threshold, &mut candidates);
                 }
             }
+            candidates
         } else {
             // Inverted index over bottom-k sketches of word trigrams: near-identical texts
             // share most sketch values, unrelated ones almost none, whatever the vocabulary.
             let mut postings: HashMap<u32, Vec<ClauseIdx>> = HashMap::default();
             for &n in &new_free {
-                for v in sketch(&self.new_prints, n, unit) {
+                for v in sketch(&this.new_prints, n, unit) {
                     postings.entry(v).or_default().push(n);
                 }
             }
             let mut by_number: HashMap<u64, Vec<ClauseIdx>> = HashMap::default();
             for &n in &new_free {
-                if let Some(num) = self.new_prints.numbers[n] {
+                if let Some(num) = this.new_prints.numbers[n] {
                     by_number.entry(num).or_default().push(n);
                 }
             }
-            let mut counts: HashMap<ClauseIdx, usize> = HashMap::default();
-            for &o in &old_free {
-                counts.clear();
-                for v in sketch(&self.old_prints, o, unit) {
-                    if let Some(list) = postings.get(&v) {
-                        if list.len() <= MAX_POSTING {
-                            for &n in list {
-                                *counts.entry(n).or_insert(0) += 1;
-                            }
+            let index = SketchIndex {
+                postings,
+                by_number,
+            };
+            // Old clauses are looked up independently: in two halves on two threads when there
+            // are many, the second half's candidates after the first's (the order one thread
+            // gives, so the same pairs).
+            let lookup = |olds: &[ClauseIdx]| this.sketch_candidates(olds, &index, unit, threshold);
+            if old_free.len() >= PARALLEL_UNITS {
+                let (first, second) = old_free.split_at(old_free.len() / 2);
+                std::thread::scope(|scope| {
+                    let job = scope.spawn(|| lookup(second));
+                    let mut candidates = lookup(first);
+                    match job.join() {
+                        Ok(rest) => candidates.extend(rest),
+                        Err(_) => candidates.extend(lookup(second)),
+                    }
+                    candidates
+                })
+            } else {
+                lookup(&old_free)
+            }
+        };
+        self.assign_best_first(candidates);
+    }
+
+    /// Candidates for each of `olds` (in order) among the new clauses that share the most
+    /// sketch values with it, or its number.
+    fn sketch_candidates(
+        &self,
+        olds: &[ClauseIdx],
+        index: &SketchIndex,
+        unit: bool,
+        threshold: f32,
+    ) -> Vec<Candidate> {
+        let mut candidates = Vec::new();
+        let mut counts: HashMap<ClauseIdx, usize> = HashMap::default();
+        for &o in olds {
+            counts.clear();
+            for v in sketch(&self.old_prints, o, unit) {
+                if let Some(list) = index.postings.get(&v) {
+                    if list.len() <= MAX_POSTING {
+                        for &n in list {
+                            *counts.entry(n).or_insert(0) += 1;
                         }
                     }
                 }
-                let mut ranked: Vec<(usize, ClauseIdx)> =
-                    counts.iter().map(|(&n, &c)| (c, n)).collect();
-                ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                let mut seen: Vec<ClauseIdx> = ranked
-                    .iter()
-                    .take(MAX_CANDIDATES)
-                    .map(|&(_, n)| n)
-                    .collect();
-                if let Some(num) = self.old_prints.numbers[o] {
-                    if let Some(list) = by_number.get(&num) {
-                        seen.extend(list.iter().take(MAX_CANDIDATES));
-                    }
-                }
-                seen.sort_unstable();
-                seen.dedup();
-                for n in seen {
-                    push(self, o, n, &mut candidates);
+            }
+            let mut ranked: Vec<(usize, ClauseIdx)> =
+                counts.iter().map(|(&n, &c)| (c, n)).collect();
+            ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut seen: Vec<ClauseIdx> = ranked
+                .iter()
+                .take(MAX_CANDIDATES)
+                .map(|&(_, n)| n)
+                .collect();
+            if let Some(num) = self.old_prints.numbers[o] {
+                if let Some(list) = index.by_number.get(&num) {
+                    seen.extend(list.iter().take(MAX_CANDIDATES));
                 }
             }
+            seen.sort_unstable();
+            seen.dedup();
+            for n in seen {
+                self.push_candidate(o, n, unit, threshold, &mut candidates);
+            }
         }
-        self.assign_best_first(candidates);
+        candidates
+    }
+
+    /// Scores a pair and keeps it when it reaches `threshold`. Pairs whose bags differ so much
+    /// in size that even full overlap could not reach it are not scored (the bound is exact:
+    /// the Dice coefficient is at most `2 min / (|a| + |b|)`, the context bonus at most
+    /// `MAX_BONUS`, and f32 rounding keeps both sides of the comparison in order).
+    fn push_candidate(
+        &self,
+        o: ClauseIdx,
+        n: ClauseIdx,
+        unit: bool,
+        threshold: f32,
+        out: &mut Vec<Candidate>,
+    ) {
+        let bound = |a: usize, b: usize| {
+            if a + b == 0 {
+                1.0
+            } else {
+                (2 * a.min(b)) as f32 / (a + b) as f32
+            }
+        };
+        let mut best = bound(self.old_bag(o, unit).len(), self.new_bag(n, unit).len());
+        if unit {
+            let own = bound(self.old_prints.bag(o).len(), self.new_prints.bag(n).len());
+            best = 0.8 * best + 0.2 * own;
+        }
+        if best + MAX_BONUS < threshold {
+            return;
+        }
+        let (score, by) = self.score(o, n, unit);
+        if score >= threshold {
+            out.push(Candidate {
+                score,
+                old: o,
+                new: n,
+                by,
+            });
+        }
     }
 
     /// Pairs heading units by their contents: the share of their text in clauses found word for

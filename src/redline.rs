@@ -3,9 +3,11 @@
 //! and a deadline after which a coarser diff is used. Tokenizing is `tokens`' job; choosing the
 //! pairs is `align`'s; showing the ops is `render`'s.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
+use rustc_hash::FxHashMap;
 use similar::{Algorithm, DiffOp};
 
 use crate::tokens::{tokenize, Token, TokenKind};
@@ -235,6 +237,9 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
     };
     let (old_sig, old_keys) = significant(&old_tokens);
     let (new_sig, new_keys) = significant(&new_tokens);
+    // The diff compares keys many times over: as small integers (equal keys, equal ids) rather
+    // than as strings.
+    let (old_keys, new_keys) = intern(&old_keys, &new_keys);
 
     // A side with nothing to compare (empty, or only ignored tokens): the texts are equal under
     // the options when both are, else one side replaces the other.
@@ -345,6 +350,20 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
         rewritten,
         coarse,
     }
+}
+
+/// Numbers the distinct keys of both sides (in order of first appearance), so that two ids are
+/// equal exactly when their keys are.
+fn intern<'k>(old: &'k [Cow<'_, str>], new: &'k [Cow<'_, str>]) -> (Vec<u32>, Vec<u32>) {
+    let mut ids: FxHashMap<&'k str, u32> = FxHashMap::default();
+    ids.reserve(old.len() + new.len());
+    let mut id_of = |key: &'k Cow<'_, str>| {
+        let next = ids.len() as u32;
+        *ids.entry(key.as_ref()).or_insert(next)
+    };
+    let old_ids = old.iter().map(&mut id_of).collect();
+    let new_ids = new.iter().map(&mut id_of).collect();
+    (old_ids, new_ids)
 }
 
 /// Appends the steps of one of similar's ops (a replacement is a delete and an insert).
