@@ -159,14 +159,39 @@ impl<'a> Iterator for Tokens<'a> {
 /// `Tokens::new(text).filter(Token::is_word)`, found faster when the text is all ASCII (the
 /// aligner reads every word of both versions this way).
 pub fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
-    if !text.is_ascii() {
-        for token in Tokens::new(text) {
-            if token.is_word() {
-                f(token.text);
-            }
-        }
+    if text.is_ascii() {
+        ascii_words(text, &mut f);
         return;
     }
+    // No token but white space contains white space, and none looks behind its start, so the
+    // text can be taken one blank-separated run at a time: runs that are all ASCII (most words
+    // of a German or an English law) take the fast scan, the others the tokenizer.
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| matches!(b, b' ' | b'\n' | b'\t' | b'\r'))
+            .map_or(bytes.len(), |n| start + n);
+        if end > start {
+            // Cut at ASCII bytes, so on character boundaries.
+            let run = &text[start..end];
+            if run.is_ascii() {
+                ascii_words(run, &mut f);
+            } else {
+                for token in Tokens::new(run) {
+                    if token.is_word() {
+                        f(token.text);
+                    }
+                }
+            }
+        }
+        start = end + 1;
+    }
+}
+
+/// `for_each_word` for ASCII text: a byte loop with the tokenizer's rules for ASCII.
+fn ascii_words<'a>(text: &'a str, f: &mut impl FnMut(&'a str)) {
     let b = text.as_bytes();
     let n = b.len();
     let mut i = 0;

@@ -162,4 +162,17 @@ proptest! {
         let slow: Vec<&str> = Tokens::new(&text).filter(Token::is_word).map(|t| t.text).collect();
         prop_assert_eq!(fast, slow);
     }
+
+    /// The same for text that mixes ASCII with letters, marks, joiners and spaces from beyond
+    /// it, which the word scan takes a blank-separated run at a time.
+    #[test]
+    fn word_scan_of_mixed_text_matches_the_tokenizer(
+        text in "[aZ9'\\-.,/ ;()\n\t\rßäЖқ§²’\u{2011}\u{00AD}\u{0301}\u{00A0}\u{2003}\u{000B}]{0,40}"
+    ) {
+        use billdiff::tokens::{for_each_word, Token, Tokens};
+        let mut fast = Vec::new();
+        for_each_word(&text, |w| fast.push(w));
+        let slow: Vec<&str> = Tokens::new(&text).filter(Token::is_word).map(|t| t.text).collect();
+        prop_assert_eq!(fast, slow);
+    }
 }
