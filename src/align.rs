@@ -524,6 +524,16 @@ const CONTENTS_THRESHOLD: f32 = 0.7;
 const CONTENTS_CANDIDATES: usize = 4;
 /// Sets at most this large (old × new) are compared pair by pair.
 const ALL_PAIRS_LIMIT: usize = 4096;
+/// New units by the hashes of their clauses and by number, for the contents pass.
+struct ContentsIndex {
+    new_free: Vec<ClauseIdx>,
+    /// `Prints::contents` of each of `new_free`.
+    new_contents: Vec<Vec<(u64, u32)>>,
+    /// Clause hash -> positions in `new_free` (each unit once per hash).
+    postings: HashMap<u64, Vec<usize>>,
+    by_number: HashMap<u64, Vec<usize>>,
+}
+
 /// New clauses by sketch value and by number, for a similarity pass.
 struct SketchIndex {
     postings: HashMap<u32, Vec<ClauseIdx>>,
@@ -852,9 +862,39 @@ impl<'a> Matcher<'a> {
                 by_number.entry(num).or_default().push(k);
             }
         }
+        let index = ContentsIndex {
+            new_free,
+            new_contents,
+            postings,
+            by_number,
+        };
+        // Old units are looked up independently: in two halves on two threads when there are
+        // many, the second half's candidates after the first's (the order one thread gives).
+        let this = &*self;
+        let lookup = |olds: &[ClauseIdx]| this.contents_candidates(olds, &index);
+        let candidates = if old_free.len() >= PARALLEL_UNITS {
+            let (first, second) = old_free.split_at(old_free.len() / 2);
+            std::thread::scope(|scope| {
+                let job = scope.spawn(|| lookup(second));
+                let mut candidates = lookup(first);
+                match job.join() {
+                    Ok(rest) => candidates.extend(rest),
+                    Err(_) => candidates.extend(lookup(second)),
+                }
+                candidates
+            })
+        } else {
+            lookup(&old_free)
+        };
+        self.assign_best_first(candidates);
+    }
+
+    /// Candidates for each of `olds` (in order) among the new units that share the most text
+    /// in identical clauses with it, or its number.
+    fn contents_candidates(&self, olds: &[ClauseIdx], index: &ContentsIndex) -> Vec<Candidate> {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut shared: HashMap<usize, u64> = HashMap::default();
-        for &o in &old_free {
+        for &o in olds {
             let contents = self.old_prints.contents(o);
             shared.clear();
             let mut last = None;
@@ -863,7 +903,7 @@ impl<'a> Matcher<'a> {
                     continue;
                 }
                 last = Some(h);
-                if let Some(list) = postings.get(&h).filter(|l| l.len() <= MAX_POSTING) {
+                if let Some(list) = index.postings.get(&h).filter(|l| l.len() <= MAX_POSTING) {
                     for &k in list {
                         *shared.entry(k).or_insert(0) += u64::from(w);
                     }
@@ -876,14 +916,15 @@ impl<'a> Matcher<'a> {
                 .take(CONTENTS_CANDIDATES)
                 .map(|&(_, k)| k)
                 .collect();
-            if let Some(list) = self.old_prints.numbers[o].and_then(|num| by_number.get(&num)) {
+            if let Some(list) = self.old_prints.numbers[o].and_then(|num| index.by_number.get(&num))
+            {
                 seen.extend(list.iter().take(CONTENTS_CANDIDATES));
             }
             seen.sort_unstable();
             seen.dedup();
             for k in seen {
-                let n = new_free[k];
-                let sim = contents_similarity(&contents, &new_contents[k]);
+                let n = index.new_free[k];
+                let sim = contents_similarity(&contents, &index.new_contents[k]);
                 if sim < CONTENTS_THRESHOLD {
                     continue;
                 }
@@ -896,7 +937,7 @@ impl<'a> Matcher<'a> {
                 });
             }
         }
-        self.assign_best_first(candidates);
+        candidates
     }
 
     /// Structural units follow their articles: an old chapter pairs with the new chapter that
