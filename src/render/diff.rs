@@ -509,9 +509,9 @@ pub fn diff_text(
 /// Bytes gathered before they are handed to the output, so the `dyn Write` is hit rarely.
 const CHUNK: usize = 1 << 17;
 
-/// Pairs written as one batch. With more than two batches, a second thread writes every other
+/// Pairs written as one batch (about 400 KB of JSON). With more than two batches, a second thread writes every other
 /// batch into a buffer of its own while this one writes the rest, in order.
-const BATCH: usize = 4096;
+const BATCH: usize = 1024;
 
 /// Appends `s` as a JSON string, escaped exactly as serde_json does: `"` and `\`, the short
 /// escapes `\b \t \n \f \r`, other control characters as `\u00XX` (lower-case hex); everything
