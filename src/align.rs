@@ -1283,17 +1283,58 @@ fn build_alignment(mut m: Matcher<'_>, config: &AlignConfig) -> Alignment {
     let mut old_to_new = std::mem::take(&mut m.old_to_new);
     let mut new_to_old = std::mem::take(&mut m.new_to_old);
     detect_splits_and_merges(&m, &mut pairs, (&mut old_to_new, &mut new_to_old), config);
-    // The keys are unique, so an unstable sort (no scratch buffer) gives the one order.
-    pairs.sort_unstable_by_key(|p| match (p.old, p.new) {
-        (_, Some(n)) => (n as i64, 0usize, 0usize),
-        (Some(o), None) => (anchor[o], 1, o),
-        (None, None) => (i64::MAX, 2, 0),
-    });
+    let pairs = in_reading_order(pairs, &anchor, new.clauses.len());
     Alignment {
         pairs,
         old_to_new,
         new_to_old,
     }
+}
+
+/// The pairs in reading order: by new clause; each removed clause after the new clause its
+/// `anchor` names (or first, for anchor -1), removed clauses of one anchor in old order. The
+/// same order as sorting by the key `(new, 0, 0)` / `(anchor[old], 1, old)`, placed in linear
+/// time: every new clause is in at most one pair.
+fn in_reading_order(pairs: Vec<Pair>, anchor: &[i64], n_new: usize) -> Vec<Pair> {
+    const NONE: u32 = u32::MAX;
+    let mut by_new = vec![NONE; n_new];
+    // (anchor, old, pair) of the pairs without a new clause; (MAX, MAX) for a pair with neither.
+    let mut removed: Vec<(i64, usize, usize)> = Vec::new();
+    for (i, p) in pairs.iter().enumerate() {
+        match (p.old, p.new) {
+            (_, Some(n)) => by_new[n] = i as u32,
+            (Some(o), None) => removed.push((anchor[o], o, i)),
+            (None, None) => removed.push((i64::MAX, usize::MAX, i)),
+        }
+    }
+    removed.sort_unstable();
+    let n_pairs = pairs.len();
+    let mut slots: Vec<Option<Pair>> = pairs.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(slots.len());
+    let mut take = |i: usize, out: &mut Vec<Pair>| {
+        if let Some(p) = slots[i].take() {
+            out.push(p);
+        }
+    };
+    let mut r = removed.iter().peekable();
+    while let Some(&&(_, _, i)) = r.peek().filter(|x| x.0 < 0) {
+        take(i, &mut out);
+        r.next();
+    }
+    for (n, &i) in by_new.iter().enumerate() {
+        if i != NONE {
+            take(i as usize, &mut out);
+        }
+        while let Some(&&(_, _, i)) = r.peek().filter(|x| x.0 == n as i64) {
+            take(i, &mut out);
+            r.next();
+        }
+    }
+    for &(_, _, i) in r {
+        take(i, &mut out);
+    }
+    debug_assert_eq!(out.len(), n_pairs, "every pair placed once");
+    out
 }
 
 /// Word diffs of the given pairs (indices into `pairs`), split over two threads by text size;
