@@ -201,6 +201,16 @@ impl Source {
         )
     }
 
+    /// A cursor for the lines of many spans taken in order of their starts (as clauses come in
+    /// document order): the start line is found by walking on from the previous one, the last
+    /// line by galloping from the start line, so lines cost no search over the whole text.
+    pub fn line_cursor(&self) -> LineCursor<'_> {
+        LineCursor {
+            starts: &self.line_starts,
+            line: 0,
+        }
+    }
+
     /// Number of lines in the text.
     pub fn n_lines(&self) -> usize {
         self.line_starts.len()
@@ -209,6 +219,47 @@ impl Source {
     /// `path:line:column` for a byte offset.
     pub fn locate(&self, offset: usize) -> String {
         format!("{}:{}", self.display_path(), self.line_col(offset))
+    }
+}
+
+/// See [`Source::line_cursor`].
+#[derive(Debug, Clone)]
+pub struct LineCursor<'s> {
+    starts: &'s [u32],
+    /// 0-based index of the line the previous span started on.
+    line: usize,
+}
+
+impl LineCursor<'_> {
+    /// `Source::line_range` of `span`; fastest when spans come in order of their starts.
+    pub fn range(&mut self, span: &Range<usize>) -> (u32, u32) {
+        let first = self.index_of(span.start);
+        self.line = first;
+        let last = self.index_from(first, span.end.saturating_sub(1).max(span.start));
+        (first as u32 + 1, last as u32 + 1)
+    }
+
+    /// 0-based line of `offset`, walking on from the cursor (or searching when it lies before).
+    fn index_of(&self, offset: usize) -> usize {
+        let at = self.starts.get(self.line).map_or(0, |&s| s as usize);
+        if offset < at {
+            return self.starts.partition_point(|&s| (s as usize) <= offset) - 1;
+        }
+        self.index_from(self.line, offset)
+    }
+
+    /// 0-based line of `offset`, which lies on line `from` or after it: steps doubling from
+    /// `from` until past it, then a search within the last step.
+    fn index_from(&self, from: usize, offset: usize) -> usize {
+        let past = |i: usize| self.starts.get(i).is_none_or(|&s| s as usize > offset);
+        let (mut low, mut step) = (from, 1);
+        while !past(low + step) {
+            low += step;
+            step *= 2;
+        }
+        // Line `low` starts at or before `offset`; line `low + step` after it (or is none).
+        let high = (low + step).min(self.starts.len());
+        low + self.starts[low..high].partition_point(|&s| (s as usize) <= offset) - 1
     }
 }
 
@@ -279,6 +330,24 @@ mod tests {
         );
         assert!(read_err(b"\xff\xfea\x00").contains("UTF-16"));
         assert!(read_err(b"PK\x03\x04\x00\x00").contains("binary file"));
+    }
+
+    #[test]
+    fn the_line_cursor_agrees_with_the_search() {
+        let text = "a\nbb\n\nccc\n\n\ndddd\ne";
+        let src = Source::from_text("a.md", text);
+        let spans: Vec<Range<usize>> = (0..=text.len())
+            .flat_map(|a| (a..=text.len()).map(move |b| a..b))
+            .collect();
+        // In order of their starts, and shuffled back and forth.
+        let mut cursor = src.line_cursor();
+        for span in &spans {
+            assert_eq!(cursor.range(span), src.line_range(span), "{span:?}");
+        }
+        let mut cursor = src.line_cursor();
+        for span in spans.iter().rev().step_by(3).chain(spans.iter().step_by(7)) {
+            assert_eq!(cursor.range(span), src.line_range(span), "{span:?}");
+        }
     }
 
     #[test]

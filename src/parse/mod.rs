@@ -598,6 +598,8 @@ struct TreeBuilder<'s> {
     /// Spans of continuation text after a clause's first, with the clause they belong to;
     /// joined to `own_spans` by `finish`.
     extra_spans: Vec<(ClauseIdx, Range<usize>)>,
+    /// How many children each clause has so far (their lists are made by `finish`).
+    child_count: Vec<u32>,
     /// Reused buffers: folded text, and the pieces of a text block.
     scratch: String,
     pieces: Vec<Range<usize>>,
@@ -617,6 +619,7 @@ impl<'s> TreeBuilder<'s> {
             labels: Vec::new(),
             ids: IdSet::default(),
             extra_spans: Vec::new(),
+            child_count: Vec::new(),
             scratch: String::new(),
             pieces: Vec::new(),
         }
@@ -986,8 +989,10 @@ impl<'s> TreeBuilder<'s> {
             children: Box::default(),
             depth,
         });
-        if parent.is_none() {
-            self.roots.push(idx);
+        self.child_count.push(0);
+        match parent {
+            Some(p) => self.child_count[p] += 1,
+            None => self.roots.push(idx),
         }
         idx
     }
@@ -1002,28 +1007,6 @@ impl<'s> TreeBuilder<'s> {
             spans.extend(clause.own_spans.iter().cloned());
             spans.extend(group.iter().map(|(_, span)| span.clone()));
             clause.own_spans = spans.into_boxed_slice();
-        }
-    }
-
-    /// Fills in every clause's children (in document order), each list allocated at its length.
-    fn attach_children(&mut self) {
-        let mut count = vec![0u32; self.clauses.len()];
-        for clause in &self.clauses {
-            if let Some(p) = clause.parent {
-                count[p] += 1;
-            }
-        }
-        let mut lists: Vec<Vec<ClauseIdx>> = count
-            .iter()
-            .map(|&n| Vec::with_capacity(n as usize))
-            .collect();
-        for (idx, clause) in self.clauses.iter().enumerate() {
-            if let Some(p) = clause.parent {
-                lists[p].push(idx);
-            }
-        }
-        for (clause, list) in self.clauses.iter_mut().zip(lists) {
-            clause.children = list.into_boxed_slice();
         }
     }
 
@@ -1051,9 +1034,14 @@ impl<'s> TreeBuilder<'s> {
 
     fn finish(mut self) -> Built {
         self.attach_extra_spans();
-        self.attach_children();
-        // Spans grow to cover descendants; children always follow their parent in the arena,
-        // so walking backwards each clause's span is final before it widens its parent's.
+        // Children always follow their parent in the arena, so walking backwards a clause is
+        // visited after all its children: its span is final before it widens its parent's,
+        // and its list of children (gathered backwards, allocated at its length) is complete.
+        let mut children: Vec<Vec<ClauseIdx>> = self
+            .child_count
+            .iter()
+            .map(|&n| Vec::with_capacity(n as usize))
+            .collect();
         for idx in (0..self.clauses.len()).rev() {
             let clause = &mut self.clauses[idx];
             // `own_spans[0]` is the span the clause was made with, so this is at least the
@@ -1061,11 +1049,19 @@ impl<'s> TreeBuilder<'s> {
             let own_end = clause.own_spans.iter().map(|s| s.end).max().unwrap_or(0);
             let end = own_end.max(clause.span.end);
             clause.span.end = end;
-            clause.lines = self.source.line_range(&clause.span);
+            let mut list = std::mem::take(&mut children[idx]);
+            list.reverse();
+            clause.children = list.into_boxed_slice();
             if let Some(p) = clause.parent {
+                children[p].push(idx);
                 let parent = &mut self.clauses[p].span;
                 parent.end = parent.end.max(end);
             }
+        }
+        // Lines, walking forwards: clause starts come in document order, so one cursor serves.
+        let mut lines = self.source.line_cursor();
+        for clause in &mut self.clauses {
+            clause.lines = lines.range(&clause.span);
         }
         Built {
             clauses: self.clauses,
