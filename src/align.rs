@@ -386,6 +386,27 @@ impl Prints<'_> {
     }
 }
 
+/// `look(items)`, computed in two halves on two threads when there are at least
+/// `PARALLEL_UNITS` items: the second half's results follow the first's, as in one call.
+fn in_two_halves<T: Send>(
+    items: &[ClauseIdx],
+    look: impl Fn(&[ClauseIdx]) -> Vec<T> + Sync,
+) -> Vec<T> {
+    if items.len() < PARALLEL_UNITS {
+        return look(items);
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    std::thread::scope(|scope| {
+        let job = scope.spawn(|| look(second));
+        let mut out = look(first);
+        match job.join() {
+            Ok(rest) => out.extend(rest),
+            Err(_) => out.extend(look(second)),
+        }
+        out
+    })
+}
+
 /// `Prints::ensure` for clauses of both sides: on two threads when there are many (the sides
 /// are independent), else in turn.
 fn ensure_both(old: &mut Prints, old_list: &[ClauseIdx], new: &mut Prints, new_list: &[ClauseIdx]) {
@@ -722,21 +743,9 @@ impl<'a> Matcher<'a> {
             // Old clauses are looked up independently: in two halves on two threads when there
             // are many, the second half's candidates after the first's (the order one thread
             // gives, so the same pairs).
-            let lookup = |olds: &[ClauseIdx]| this.sketch_candidates(olds, &index, unit, threshold);
-            if old_free.len() >= PARALLEL_UNITS {
-                let (first, second) = old_free.split_at(old_free.len() / 2);
-                std::thread::scope(|scope| {
-                    let job = scope.spawn(|| lookup(second));
-                    let mut candidates = lookup(first);
-                    match job.join() {
-                        Ok(rest) => candidates.extend(rest),
-                        Err(_) => candidates.extend(lookup(second)),
-                    }
-                    candidates
-                })
-            } else {
-                lookup(&old_free)
-            }
+            in_two_halves(&old_free, |olds| {
+                this.sketch_candidates(olds, &index, unit, threshold)
+            })
         };
         self.assign_best_first(candidates);
     }
@@ -871,21 +880,7 @@ impl<'a> Matcher<'a> {
         // Old units are looked up independently: in two halves on two threads when there are
         // many, the second half's candidates after the first's (the order one thread gives).
         let this = &*self;
-        let lookup = |olds: &[ClauseIdx]| this.contents_candidates(olds, &index);
-        let candidates = if old_free.len() >= PARALLEL_UNITS {
-            let (first, second) = old_free.split_at(old_free.len() / 2);
-            std::thread::scope(|scope| {
-                let job = scope.spawn(|| lookup(second));
-                let mut candidates = lookup(first);
-                match job.join() {
-                    Ok(rest) => candidates.extend(rest),
-                    Err(_) => candidates.extend(lookup(second)),
-                }
-                candidates
-            })
-        } else {
-            lookup(&old_free)
-        };
+        let candidates = in_two_halves(&old_free, |olds| this.contents_candidates(olds, &index));
         self.assign_best_first(candidates);
     }
 

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::{Deref, Range};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::source::Source;
 
@@ -205,8 +205,14 @@ impl ClauseText {
 }
 
 impl Default for ClauseText {
+    /// The empty text, one shared buffer for all (heading clauses have no text of their own).
     fn default() -> Self {
-        ClauseText::from(String::new())
+        static EMPTY: OnceLock<Arc<String>> = OnceLock::new();
+        ClauseText {
+            buf: Arc::clone(EMPTY.get_or_init(|| Arc::new(String::new()))),
+            start: 0,
+            end: 0,
+        }
     }
 }
 

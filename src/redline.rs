@@ -125,15 +125,15 @@ impl Redline {
 }
 
 /// The comparison key of a token under the options; `None` for tokens the options ignore.
-fn key<'a>(token: &Token<'a>, opts: &CompareOptions) -> Option<std::borrow::Cow<'a, str>> {
+fn key<'a>(token: &Token<'a>, opts: &CompareOptions) -> Option<Cow<'a, str>> {
     match token.kind {
         TokenKind::Space if opts.ignore_whitespace => None,
         TokenKind::Punct if opts.ignore_punctuation => None,
         // White space differences inside a text are never worth a redline mark on their own:
         // any run compares equal to any other run.
-        TokenKind::Space => Some(std::borrow::Cow::Borrowed(" ")),
-        _ if opts.ignore_case => Some(std::borrow::Cow::Owned(token.text.to_lowercase())),
-        _ => Some(std::borrow::Cow::Borrowed(token.text)),
+        TokenKind::Space => Some(Cow::Borrowed(" ")),
+        _ if opts.ignore_case => Some(Cow::Owned(token.text.to_lowercase())),
+        _ => Some(Cow::Borrowed(token.text)),
     }
 }
 
@@ -146,14 +146,14 @@ pub fn similarity(old: &str, new: &str, opts: &CompareOptions) -> f32 {
 /// [`similarity`] of texts already tokenized.
 fn tokens_similarity<'a>(old: &[Token<'a>], new: &[Token<'a>], opts: &CompareOptions) -> f32 {
     let bag = |tokens: &[Token<'a>]| {
-        let mut words: Vec<std::borrow::Cow<'a, str>> = tokens
+        let mut words: Vec<Cow<'a, str>> = tokens
             .iter()
             .filter(|t| t.is_word())
             .map(|t| {
                 if opts.ignore_case {
-                    std::borrow::Cow::Owned(t.text.to_lowercase())
+                    Cow::Owned(t.text.to_lowercase())
                 } else {
-                    std::borrow::Cow::Borrowed(t.text)
+                    Cow::Borrowed(t.text)
                 }
             })
             .collect();

@@ -509,8 +509,9 @@ pub fn diff_text(
 /// Bytes gathered before they are handed to the output, so the `dyn Write` is hit rarely.
 const CHUNK: usize = 1 << 17;
 
-/// Pairs written as one batch (about 400 KB of JSON). With more than two batches, a second thread writes every other
-/// batch into a buffer of its own while this one writes the rest, in order.
+/// Pairs written as one batch (about 400 KB of JSON). With more than two batches, a second
+/// thread writes every other batch into a buffer of its own while this one writes the rest, in
+/// order.
 const BATCH: usize = 1024;
 
 /// Appends `s` as a JSON string, escaped exactly as serde_json does: `"` and `\`, the short
