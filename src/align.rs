@@ -198,7 +198,9 @@ struct Prints<'b> {
     /// needed). Offsets fit in 32 bits: inputs are at most `MAX_INPUT_BYTES` long.
     bags: Vec<(u32, u32)>,
     bag_words: Vec<u32>,
-    /// Where each clause's bottom-k trigram sketch sits in `sketch_values` (with its bag).
+    /// Where each clause's bottom-k trigram sketch sits in `sketch_values` (`NOT_YET` until
+    /// needed: only the indexed similarity passes look at sketches, so the many small sets
+    /// of children never pay for them).
     sketches: Vec<(u32, u32)>,
     sketch_values: Vec<u32>,
     /// Bags of whole subtrees, for the heading units that need one.
@@ -284,7 +286,7 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
         weight: Vec::with_capacity(n),
         bags: vec![NOT_YET; n],
         bag_words: Vec::new(),
-        sketches: vec![(0, 0); n],
+        sketches: vec![NOT_YET; n],
         sketch_values: Vec::new(),
         tree_bags: HashMap::default(),
         scratch: String::new(),
@@ -310,30 +312,39 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
 }
 
 impl Prints<'_> {
-    /// Computes the bag and sketch of a clause, once.
-    fn ensure(&mut self, idx: ClauseIdx) {
-        if self.bags[idx] != NOT_YET {
+    /// Computes the bag of a clause, once, and its sketch too when `sketch` is set (once).
+    fn ensure(&mut self, idx: ClauseIdx, sketch: bool) {
+        let need_bag = self.bags[idx] == NOT_YET;
+        let need_sketch = sketch && self.sketches[idx] == NOT_YET;
+        if !need_bag && !need_sketch {
             return;
         }
+        // The words in reading order, at the end of `bag_words`: they become the bag, or are
+        // dropped again when only the sketch was missing.
         let from = self.bag_words.len();
         for part in own_parts(&self.bill.clauses[idx]) {
             let scratch = &mut self.scratch;
             let words = &mut self.bag_words;
             for_each_word(part, |w| words.push(word_id(w, scratch)));
         }
-        // The words are still in reading order here: take the trigram sketch first.
-        own_sketch(&self.bag_words[from..], &mut self.trigrams);
-        let at = self.sketch_values.len();
-        self.sketch_values.extend_from_slice(&self.trigrams);
-        self.sketches[idx] = (offset(at), offset(self.sketch_values.len()));
-        self.bag_words[from..].sort_unstable();
-        self.bags[idx] = (offset(from), offset(self.bag_words.len()));
+        if need_sketch {
+            own_sketch(&self.bag_words[from..], &mut self.trigrams);
+            let at = self.sketch_values.len();
+            self.sketch_values.extend_from_slice(&self.trigrams);
+            self.sketches[idx] = (offset(at), offset(self.sketch_values.len()));
+        }
+        if need_bag {
+            self.bag_words[from..].sort_unstable();
+            self.bags[idx] = (offset(from), offset(self.bag_words.len()));
+        } else {
+            self.bag_words.truncate(from);
+        }
     }
 
     /// `ensure` for a clause and its whole subtree.
-    fn ensure_subtree(&mut self, idx: ClauseIdx) {
+    fn ensure_subtree(&mut self, idx: ClauseIdx, sketch: bool) {
         for i in self.bill.subtree(idx) {
-            self.ensure(i);
+            self.ensure(i, sketch);
         }
     }
 
@@ -349,20 +360,27 @@ impl Prints<'_> {
             .unwrap_or_default()
     }
 
-    /// The trigram sketch of a clause's own text (`ensure` first).
+    /// The trigram sketch of a clause's own text (`ensure` with `sketch` first).
     fn own_sketch(&self, idx: ClauseIdx) -> &[u32] {
+        debug_assert!(
+            self.sketches[idx] != NOT_YET,
+            "sketch of clause {idx} not computed"
+        );
         let (from, to) = self.sketches[idx];
         &self.sketch_values[from as usize..to as usize]
     }
 
     /// Fills the subtree bags of the given units (articles left over after the identical-text
-    /// pass; the others never need one).
-    fn fill_tree_bags(&mut self, units: &[ClauseIdx]) {
+    /// pass; the others never need one), and the sketches of their clauses with `sketch`.
+    fn fill_tree_bags(&mut self, units: &[ClauseIdx], sketch: bool) {
         for &idx in units {
             if self.tree_bags.contains_key(&idx) {
+                if sketch {
+                    self.ensure_subtree(idx, true);
+                }
                 continue;
             }
-            self.ensure_subtree(idx);
+            self.ensure_subtree(idx, sketch);
             let mut bag = Vec::new();
             for i in self.bill.subtree(idx) {
                 bag.extend_from_slice(self.bag(i));
@@ -409,8 +427,16 @@ fn in_two_halves<T: Send>(
 
 /// `Prints::ensure` for clauses of both sides: on two threads when there are many (the sides
 /// are independent), else in turn.
-fn ensure_both(old: &mut Prints, old_list: &[ClauseIdx], new: &mut Prints, new_list: &[ClauseIdx]) {
-    let run = |prints: &mut Prints, list: &[ClauseIdx]| list.iter().for_each(|&i| prints.ensure(i));
+fn ensure_both(
+    old: &mut Prints,
+    old_list: &[ClauseIdx],
+    new: &mut Prints,
+    new_list: &[ClauseIdx],
+    sketch: bool,
+) {
+    let run = |prints: &mut Prints, list: &[ClauseIdx]| {
+        list.iter().for_each(|&i| prints.ensure(i, sketch));
+    };
     if old_list.len() + new_list.len() < 4096 {
         run(old, old_list);
         run(new, new_list);
@@ -692,17 +718,19 @@ impl<'a> Matcher<'a> {
         if old_free.is_empty() || new_free.is_empty() {
             return;
         }
+        // Small sets are scored pair by pair; larger ones go through the sketch index.
+        let indexed = old_free.len() * new_free.len() > ALL_PAIRS_LIMIT;
         if unit {
             // The two sides are independent: their subtree bags fill on two threads.
             let (old_prints, new_prints) = (&mut self.old_prints, &mut self.new_prints);
             if old_free.len() + new_free.len() >= PARALLEL_UNITS {
                 std::thread::scope(|scope| {
-                    scope.spawn(|| old_prints.fill_tree_bags(&old_free));
-                    new_prints.fill_tree_bags(&new_free);
+                    scope.spawn(|| old_prints.fill_tree_bags(&old_free, indexed));
+                    new_prints.fill_tree_bags(&new_free, indexed);
                 });
             } else {
-                old_prints.fill_tree_bags(&old_free);
-                new_prints.fill_tree_bags(&new_free);
+                old_prints.fill_tree_bags(&old_free, indexed);
+                new_prints.fill_tree_bags(&new_free, indexed);
             }
         } else {
             ensure_both(
@@ -710,10 +738,11 @@ impl<'a> Matcher<'a> {
                 &old_free,
                 &mut self.new_prints,
                 &new_free,
+                indexed,
             );
         }
         let this = &*self;
-        let candidates = if old_free.len() * new_free.len() <= ALL_PAIRS_LIMIT {
+        let candidates = if !indexed {
             let mut candidates = Vec::new();
             for &o in &old_free {
                 for &n in &new_free {
@@ -1145,7 +1174,16 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
     let new_free: Vec<ClauseIdx> = (0..new.clauses.len())
         .filter(|&i| m.new_to_old[i].is_none())
         .collect();
-    ensure_both(&mut m.old_prints, &old_free, &mut m.new_prints, &new_free);
+    // The body pass below goes through the sketch index when its sets are large: their
+    // sketches come with the bags, from one reading of the text.
+    let indexed = old_free.len() * new_free.len() > ALL_PAIRS_LIMIT;
+    ensure_both(
+        &mut m.old_prints,
+        &old_free,
+        &mut m.new_prints,
+        &new_free,
+        indexed,
+    );
     let old_body: Vec<ClauseIdx> = (0..old.clauses.len())
         .filter(|&i| {
             m.old_to_new[i].is_none()
@@ -1187,10 +1225,12 @@ fn build_alignment(mut m: Matcher<'_>, config: &AlignConfig) -> Alignment {
         &changed_old,
         &mut m.new_prints,
         &changed_new,
+        false,
     );
     // One row per old clause, plus one per added new clause: no regrowth.
     let n_added = m.new_to_old.iter().filter(|o| o.is_none()).count();
     let mut pairs: Vec<Pair> = Vec::with_capacity(old.clauses.len() + n_added);
+    crate::memory::advise_huge_pages(&pairs);
     let mut changed: Vec<usize> = Vec::new();
     for (o, n) in m.old_to_new.iter().enumerate() {
         let Some(n) = *n else { continue };
@@ -1289,47 +1329,67 @@ fn build_alignment(mut m: Matcher<'_>, config: &AlignConfig) -> Alignment {
 /// The pairs in reading order: by new clause; each removed clause after the new clause its
 /// `anchor` names (or first, for anchor -1), removed clauses of one anchor in old order. The
 /// same order as sorting by the key `(new, 0, 0)` / `(anchor[old], 1, old)`, placed in linear
-/// time: every new clause is in at most one pair.
-fn in_reading_order(pairs: Vec<Pair>, anchor: &[i64], n_new: usize) -> Vec<Pair> {
+/// time (every new clause is in at most one pair) and in place: the pairs are moved along the
+/// cycles of the permutation rather than into a second vector, which would be as large.
+fn in_reading_order(mut pairs: Vec<Pair>, anchor: &[i64], n_new: usize) -> Vec<Pair> {
     const NONE: u32 = u32::MAX;
     let mut by_new = vec![NONE; n_new];
     // (anchor, old, pair) of the pairs without a new clause; (MAX, MAX) for a pair with neither.
-    let mut removed: Vec<(i64, usize, usize)> = Vec::new();
+    let mut removed: Vec<(i64, usize, u32)> = Vec::new();
     for (i, p) in pairs.iter().enumerate() {
         match (p.old, p.new) {
             (_, Some(n)) => by_new[n] = i as u32,
-            (Some(o), None) => removed.push((anchor[o], o, i)),
-            (None, None) => removed.push((i64::MAX, usize::MAX, i)),
+            (Some(o), None) => removed.push((anchor[o], o, i as u32)),
+            (None, None) => removed.push((i64::MAX, usize::MAX, i as u32)),
         }
     }
     removed.sort_unstable();
-    let n_pairs = pairs.len();
-    let mut slots: Vec<Option<Pair>> = pairs.into_iter().map(Some).collect();
-    let mut out = Vec::with_capacity(slots.len());
-    let mut take = |i: usize, out: &mut Vec<Pair>| {
-        if let Some(p) = slots[i].take() {
-            out.push(p);
-        }
-    };
+    // `order[k]`: the pair that goes to position k.
+    let mut order: Vec<u32> = Vec::with_capacity(pairs.len());
     let mut r = removed.iter().peekable();
     while let Some(&&(_, _, i)) = r.peek().filter(|x| x.0 < 0) {
-        take(i, &mut out);
+        order.push(i);
         r.next();
     }
     for (n, &i) in by_new.iter().enumerate() {
         if i != NONE {
-            take(i as usize, &mut out);
+            order.push(i);
         }
         while let Some(&&(_, _, i)) = r.peek().filter(|x| x.0 == n as i64) {
-            take(i, &mut out);
+            order.push(i);
             r.next();
         }
     }
-    for &(_, _, i) in r {
-        take(i, &mut out);
+    order.extend(r.map(|&(_, _, i)| i));
+    debug_assert_eq!(order.len(), pairs.len(), "every pair placed once");
+    if order.len() != pairs.len() {
+        // Not reachable: every pair has a place. Keep the pairs as they are rather than lose one.
+        return pairs;
     }
-    debug_assert_eq!(out.len(), n_pairs, "every pair placed once");
-    out
+    permute_in_place(&mut pairs, &mut order);
+    pairs
+}
+
+/// Reorders `items` so that position k holds the item that was at `order[k]` (a permutation),
+/// by following its cycles with swaps. `order` is used up (its entries are marked done).
+fn permute_in_place<T>(items: &mut [T], order: &mut [u32]) {
+    const DONE: u32 = u32::MAX;
+    for start in 0..order.len() {
+        let mut at = start;
+        loop {
+            let from = order[at];
+            if from == DONE {
+                break;
+            }
+            order[at] = DONE;
+            let from = from as usize;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// Word diffs of the given pairs (indices into `pairs`), split over two threads by text size;

@@ -9,6 +9,7 @@ pub mod app;
 pub mod cite;
 pub mod cli;
 pub mod config;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod parse;

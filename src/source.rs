@@ -87,7 +87,7 @@ impl Source {
                 limit: MAX_INPUT_BYTES,
             });
         }
-        let bytes = std::fs::read(path).map_err(|e| ReadError::Io {
+        let bytes = crate::memory::read_file(path).map_err(|e| ReadError::Io {
             path: shown.clone(),
             reason: io_reason(&e),
         })?;

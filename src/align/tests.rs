@@ -1,6 +1,7 @@
 use super::*;
 use crate::parse::parse_bill;
 use crate::source::Source;
+use proptest::strategy::Strategy;
 
 fn bill(text: &str) -> Bill {
     parse_bill(Source::from_text("t.md", text)).expect("parses")
@@ -283,4 +284,19 @@ fn removed_clause_is_listed_where_it_stood() {
             "unchanged:art1.p3"
         ]
     );
+}
+
+proptest::proptest! {
+    /// Moving items along the cycles of a permutation gives what gathering them does.
+    #[test]
+    fn permute_in_place_gathers(order in (0u32..300).prop_flat_map(|n| {
+        proptest::strategy::Just((0..n).collect::<Vec<u32>>()).prop_shuffle()
+    })) {
+        let items: Vec<String> = (0..order.len()).map(|i| format!("item {i}")).collect();
+        let gathered: Vec<String> = order.iter().map(|&i| items[i as usize].clone()).collect();
+        let mut moved = items.clone();
+        let mut scratch = order.clone();
+        permute_in_place(&mut moved, &mut scratch);
+        proptest::prop_assert_eq!(moved, gathered);
+    }
 }

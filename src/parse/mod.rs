@@ -45,6 +45,7 @@ pub fn parse_bill(source: Source) -> Result<Bill, ParseError> {
     // touched, so a generous estimate costs address space only.
     let estimate = source.text.len() / 128 + 16;
     builder.clauses.reserve(estimate);
+    crate::memory::advise_huge_pages(&builder.clauses);
     builder.ids.reserve(estimate);
     // Blocks go to the tree builder as they are read, once the language is known.
     let mut gate = LanguageGate {
