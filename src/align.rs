@@ -12,7 +12,10 @@
 //! 5. children of every matched pair, within the pair: identical subtrees in order, identical
 //!    text, then scored candidates;
 //! 6. body clauses left over anywhere (a paragraph moved to another article): indexed similarity;
-//! 7. split and merged clauses next to a pair, then classification and redlines (two threads).
+//! 7. split and merged clauses next to a pair, then classification.
+//!
+//! Redlines of the pairs whose text changed are computed as the pairs are made, on a helper
+//! thread (`diff_queue`), and finished by both threads once matching is done.
 //!
 //! Hashes are taken for every clause; word bags and sketches only for the clauses a similarity
 //! pass reads, a small share on an ordinary revision.
@@ -25,6 +28,9 @@ use crate::model::{Bill, ClauseIdx};
 use crate::parse::id_number;
 use crate::redline::{common_sorted, word_diff, CompareOptions, Redline, RedlineConfig};
 use crate::tokens::for_each_word;
+use diff_queue::{DiffQueue, Done};
+
+mod diff_queue;
 
 /// Settings of one alignment.
 #[derive(Debug, Clone, Default)]
@@ -538,6 +544,10 @@ struct Matcher<'a> {
     old_to_new: Vec<Option<ClauseIdx>>,
     new_to_old: Vec<Option<ClauseIdx>>,
     matched_by: Vec<Option<MatchedBy>>,
+    /// Where pairs whose text changed go to be diffed while matching goes on.
+    diffs: &'a DiffQueue<'a>,
+    /// Such pairs not yet handed over to `diffs`.
+    to_diff: Vec<(ClauseIdx, ClauseIdx)>,
 }
 
 /// A scored candidate pair.
@@ -601,6 +611,10 @@ impl<'a> Matcher<'a> {
         self.old_to_new[old] = Some(new);
         self.new_to_old[new] = Some(old);
         self.matched_by[old] = Some(by);
+        if self.old_prints.own_hash[old] != self.new_prints.own_hash[new] {
+            self.to_diff.push((old, new));
+            self.diffs.hand_over(&mut self.to_diff, false);
+        }
     }
 
     /// Pairs clauses whose subtree text is identical and unique on both sides.
@@ -1113,6 +1127,31 @@ impl<'a> Matcher<'a> {
 
 /// Aligns two versions of a bill.
 pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
+    // Pairs whose text changed are diffed on a helper thread while matching goes on.
+    let diffs = DiffQueue::new(old, new, &config.redline);
+    std::thread::scope(|scope| {
+        let helper = scope.spawn(|| diffs.work());
+        let finish_diffs = || {
+            let mut done = diffs.work();
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+            done
+        };
+        match_and_classify(old, new, config, &diffs, finish_diffs)
+    })
+}
+
+/// The matching passes, then `build_alignment`.
+fn match_and_classify<'a>(
+    old: &'a Bill,
+    new: &'a Bill,
+    config: &AlignConfig,
+    diffs: &'a DiffQueue<'a>,
+    finish_diffs: impl FnOnce() -> Done,
+) -> Alignment {
     // The two sides are independent: fingerprint them on two threads.
     let (old_prints, new_prints) = std::thread::scope(|scope| {
         let old_job = scope.spawn(|| fingerprints(old, &config.compare));
@@ -1130,6 +1169,8 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
         old_to_new: vec![None; old.clauses.len()],
         new_to_old: vec![None; new.clauses.len()],
         matched_by: vec![None; old.clauses.len()],
+        diffs,
+        to_diff: Vec::new(),
     };
     let old_units: Vec<ClauseIdx> = (0..old.clauses.len())
         .filter(|&i| Matcher::is_unit(old, i))
@@ -1203,12 +1244,19 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
     m.match_identical(&old_body, &new_body);
     m.match_similar(&old_body, &new_body, false, GLOBAL_THRESHOLD);
     m.match_children();
-    build_alignment(m, config)
+    // No more pairs: the helper finishes the diffs while the pairs are classified.
+    m.diffs.hand_over(&mut m.to_diff, true);
+    m.diffs.close();
+    build_alignment(m, config, finish_diffs)
 }
 
 // ------------------------------------------------------------------------------ classification
 
-fn build_alignment(mut m: Matcher<'_>, config: &AlignConfig) -> Alignment {
+fn build_alignment(
+    mut m: Matcher<'_>,
+    config: &AlignConfig,
+    finish_diffs: impl FnOnce() -> Done,
+) -> Alignment {
     let old = m.old;
     let new = m.new;
     let moved_in_order = order_moves(&m);
@@ -1267,9 +1315,23 @@ fn build_alignment(mut m: Matcher<'_>, config: &AlignConfig) -> Alignment {
             redline: None,
         });
     }
-    // Word diffs of the changed pairs, on two threads.
-    let redlines = redlines_of(&pairs, &changed, old, new, config);
-    for (&i, r) in changed.iter().zip(redlines) {
+    // Word diffs of the changed pairs: every pair was queued when it was made (`pair`), so
+    // they are ready, or nearly. The pairs are in old order, and so is `done` once sorted.
+    let mut done = finish_diffs();
+    done.sort_unstable_by_key(|&(o, _, _)| o);
+    let mut done = done.into_iter().peekable();
+    for &i in &changed {
+        let (o, n) = (pairs[i].old.unwrap_or(0), pairs[i].new.unwrap_or(0));
+        while done.next_if(|d| d.0 < o).is_some() {}
+        let r = match done.next_if(|d| d.0 == o && d.1 == n) {
+            Some((_, _, r)) => r,
+            // Not reachable: every pair whose text changed was queued.
+            None => word_diff(
+                &old.clauses[o].full_text(),
+                &new.clauses[n].full_text(),
+                &config.redline,
+            ),
+        };
         pairs[i].similarity = r.similarity;
         pairs[i].redline = Some(r);
     }
@@ -1390,57 +1452,6 @@ fn permute_in_place<T>(items: &mut [T], order: &mut [u32]) {
             at = from;
         }
     }
-}
-
-/// Word diffs of the given pairs (indices into `pairs`), split over two threads by text size;
-/// the result is the same as computing them in order.
-fn redlines_of(
-    pairs: &[Pair],
-    which: &[usize],
-    old: &Bill,
-    new: &Bill,
-    config: &AlignConfig,
-) -> Vec<Redline> {
-    let diff = |list: &[usize]| -> Vec<Redline> {
-        list.iter()
-            .map(|&i| {
-                let (o, n) = (pairs[i].old.unwrap_or(0), pairs[i].new.unwrap_or(0));
-                word_diff(
-                    &old.clauses[o].full_text(),
-                    &new.clauses[n].full_text(),
-                    &config.redline,
-                )
-            })
-            .collect()
-    };
-    let size = |i: &usize| {
-        let p = &pairs[*i];
-        p.old.map_or(0, |o| old.clauses[o].text.len())
-            + p.new.map_or(0, |n| new.clauses[n].text.len())
-    };
-    let total: usize = which.iter().map(size).sum();
-    if which.len() < 64 || total < 1 << 16 {
-        return diff(which);
-    }
-    // Cut where half of the text has been seen.
-    let mut seen = 0;
-    let cut = which
-        .iter()
-        .position(|i| {
-            seen += size(i);
-            seen * 2 >= total
-        })
-        .unwrap_or(which.len());
-    let (first, second) = which.split_at(cut);
-    std::thread::scope(|scope| {
-        let job = scope.spawn(|| diff(second));
-        let mut out = diff(first);
-        out.extend(
-            job.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        out
-    })
 }
 
 /// Marks paired clauses that changed place among siblings that stayed with the same parent:

@@ -43,6 +43,9 @@ impl Default for RedlineConfig {
 /// Texts with more tokens than this on both sides skip the word diff and get the coarse one.
 pub const MAX_DIFF_TOKENS: usize = 200_000;
 
+/// Pairs with at most this many tokens in all are diffed without a deadline.
+const NO_DEADLINE_TOKENS: usize = 2048;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OpKind {
@@ -140,31 +143,31 @@ fn key<'a>(token: &Token<'a>, opts: &CompareOptions) -> Option<Cow<'a, str>> {
 /// Cheap similarity of two texts for ranking candidates: the Dice coefficient of their bags of
 /// words and numbers (case-folded with `ignore_case`). 1.0 for two texts without words.
 pub fn similarity(old: &str, new: &str, opts: &CompareOptions) -> f32 {
-    tokens_similarity(&tokenize(old), &tokenize(new), opts)
-}
-
-/// [`similarity`] of texts already tokenized.
-fn tokens_similarity<'a>(old: &[Token<'a>], new: &[Token<'a>], opts: &CompareOptions) -> f32 {
-    let bag = |tokens: &[Token<'a>]| {
-        let mut words: Vec<Cow<'a, str>> = tokens
+    let bag = |text: &str| {
+        let mut words: Vec<String> = tokenize(text)
             .iter()
             .filter(|t| t.is_word())
             .map(|t| {
                 if opts.ignore_case {
-                    Cow::Owned(t.text.to_lowercase())
+                    t.text.to_lowercase()
                 } else {
-                    Cow::Borrowed(t.text)
+                    t.text.to_string()
                 }
             })
             .collect();
         words.sort_unstable();
         words
     };
-    let (a, b) = (bag(old), bag(new));
+    bags_dice(&bag(old), &bag(new))
+}
+
+/// The Dice coefficient of two sorted bags: twice the common items over all items; 1.0 for two
+/// empty bags.
+fn bags_dice<T: Ord>(a: &[T], b: &[T]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
-    (2 * common_sorted(&a, &b)) as f32 / (a.len() + b.len()) as f32
+    (2 * common_sorted(a, b)) as f32 / (a.len() + b.len()) as f32
 }
 
 /// One deletion of all old text and one insertion of all new text.
@@ -264,9 +267,23 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
         return replaced(old, new, 0.0, false);
     }
     let mut coarse = false;
-    // Texts that share too few words are shown as replaced anyway: skip the word diff.
+    // Texts that share too few words are shown as replaced anyway: skip the word diff. The
+    // bags are those of `similarity` (words and numbers, compared by key), as interned ids.
     if old != new {
-        let bag_similarity = tokens_similarity(&old_tokens, &new_tokens, opts);
+        let bag = |tokens: &[Token<'_>], sig: &[usize], keys: &[u32]| {
+            let mut words: Vec<u32> = sig
+                .iter()
+                .zip(keys)
+                .filter(|(&i, _)| tokens[i].is_word())
+                .map(|(_, &k)| k)
+                .collect();
+            words.sort_unstable();
+            words
+        };
+        let bag_similarity = bags_dice(
+            &bag(&old_tokens, &old_sig, &old_keys),
+            &bag(&new_tokens, &new_sig, &new_keys),
+        );
         if bag_similarity < config.rewrite_threshold {
             return replaced(old, new, bag_similarity, false);
         }
@@ -276,8 +293,14 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
             coarse = true;
             coarse_steps(&old_keys, &new_keys)
         } else {
-            // A deadline too far to represent means no deadline.
-            let deadline = Instant::now().checked_add(config.deadline);
+            // A deadline too far to represent means no deadline. Short texts need none: their
+            // worst case, (N + M)^2 steps, takes milliseconds, and the clock would be read at
+            // every step of the search.
+            let deadline = if old_keys.len() + new_keys.len() <= NO_DEADLINE_TOKENS {
+                None
+            } else {
+                Instant::now().checked_add(config.deadline)
+            };
             let ops = similar::capture_diff_slices_deadline(
                 // Myers gives the shortest edit script over words, which the cleanup below then
                 // turns into readable phrases; the deadline bounds its O(ND) worst case.

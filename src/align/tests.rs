@@ -300,3 +300,50 @@ proptest::proptest! {
         proptest::prop_assert_eq!(moved, gathered);
     }
 }
+
+/// Pairs handed over in small and large lots, some before and some after the helper starts,
+/// all come back diffed once, as `word_diff` diffs them.
+#[test]
+fn diff_queue_diffs_every_pair_once() {
+    let text = |v: usize| {
+        let mut t = String::from("# Law\n\n");
+        for i in 1..=300 {
+            t.push_str(&format!(
+                "## Article {i}. Title\n\nThe body {} shall {i} apply.\n\n",
+                if i % 3 == 0 { v } else { 0 }
+            ));
+        }
+        t
+    };
+    let (old, new) = (bill(&text(1)), bill(&text(2)));
+    let config = RedlineConfig::default();
+    let queue = diff_queue::DiffQueue::new(&old, &new, &config);
+    let all: Vec<(ClauseIdx, ClauseIdx)> = (0..old.clauses.len()).map(|i| (i, i)).collect();
+    let mut done = std::thread::scope(|scope| {
+        let mut pending = all[..10].to_vec();
+        queue.hand_over(&mut pending, false);
+        assert_eq!(pending.len(), 10, "a small lot waits");
+        let helper = scope.spawn(|| queue.work());
+        for lot in all[10..].chunks(7) {
+            pending.extend_from_slice(lot);
+            queue.hand_over(&mut pending, false);
+        }
+        queue.hand_over(&mut pending, true);
+        assert!(pending.is_empty());
+        queue.close();
+        let mut done = queue.work();
+        done.extend(helper.join().unwrap());
+        done
+    });
+    done.sort_by_key(|d| d.0);
+    assert_eq!(done.len(), all.len());
+    for ((o, n, r), &(eo, en)) in done.iter().zip(&all) {
+        assert_eq!((*o, *n), (eo, en));
+        let expect = crate::redline::word_diff(
+            &old.clauses[eo].full_text(),
+            &new.clauses[en].full_text(),
+            &config,
+        );
+        assert_eq!(*r, expect);
+    }
+}
