@@ -153,7 +153,7 @@ impl Source {
         let start_of = |i: usize| u32::try_from(i).expect("source text below 4 GiB");
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(0);
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| start_of(i + 1)));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| start_of(i + 1)));
         Source {
             path,
             text: Arc::new(text),

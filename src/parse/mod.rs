@@ -1086,8 +1086,7 @@ fn split_at_label_lines(text: &str, range: Range<usize>, pieces: &mut Vec<Range<
     let mut line_start = 0usize;
     let mut prev_line_end_char: Option<char> = None;
     while line_start < block.len() {
-        let line_end = block[line_start..]
-            .find('\n')
+        let line_end = memchr::memchr(b'\n', &block.as_bytes()[line_start..])
             .map_or(block.len(), |n| line_start + n);
         let line = &block[line_start..line_end];
         let trimmed = line.trim_start_matches([' ', '\t']);
