@@ -277,11 +277,7 @@ fn io_reason(err: &std::io::Error) -> String {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    // `contains` on bytes is a vectorised search; the position is wanted only for bad input.
-    if !bytes.contains(&0) {
-        return None;
-    }
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 fn line_col_in_bytes(bytes: &[u8], offset: usize) -> LineCol {
