@@ -1131,6 +1131,9 @@ pub fn align_bills(old: &Bill, new: &Bill, config: &AlignConfig) -> Alignment {
     let diffs = DiffQueue::new(old, new, &config.redline);
     std::thread::scope(|scope| {
         let helper = scope.spawn(|| diffs.work());
+        // Should matching panic, the queue is closed on the way out, so that the helper
+        // returns and the scope can end instead of waiting for it forever.
+        let _close = diffs.closer();
         let finish_diffs = || {
             let mut done = diffs.work();
             done.extend(

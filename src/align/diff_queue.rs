@@ -33,6 +33,15 @@ struct State {
     closed: bool,
 }
 
+/// Closes its queue when dropped, also on unwinding.
+pub(super) struct Closer<'q, 'a>(&'q DiffQueue<'a>);
+
+impl Drop for Closer<'_, '_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
 /// Redlines computed by one thread: (old, new, redline).
 pub(super) type Done = Vec<(ClauseIdx, ClauseIdx, Redline)>;
 
@@ -66,6 +75,11 @@ impl<'a> DiffQueue<'a> {
     pub(super) fn close(&self) {
         self.lock().closed = true;
         self.more.notify_all();
+    }
+
+    /// A guard that closes the queue when dropped (`close` may be called again).
+    pub(super) fn closer(&self) -> Closer<'_, 'a> {
+        Closer(self)
     }
 
     fn text_len(&self, (o, n): (ClauseIdx, ClauseIdx)) -> usize {

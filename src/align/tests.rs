@@ -347,3 +347,17 @@ fn diff_queue_diffs_every_pair_once() {
         assert_eq!(*r, expect);
     }
 }
+
+/// A helper waiting for pairs returns when the closer is dropped, as when matching unwinds.
+#[test]
+fn diff_queue_closer_releases_the_helper() {
+    let b = bill("# Law\n\n## Article 1. T\n\nText.\n");
+    let config = RedlineConfig::default();
+    let queue = diff_queue::DiffQueue::new(&b, &b, &config);
+    let done = std::thread::scope(|scope| {
+        let helper = scope.spawn(|| queue.work());
+        drop(queue.closer());
+        helper.join().unwrap()
+    });
+    assert!(done.is_empty());
+}
