@@ -225,24 +225,27 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
     let opts = &config.compare;
     let old_tokens = tokenize(old);
     let new_tokens = tokenize(new);
-    // Significant tokens: those the options do not ignore. Ignored ones ride along with the
-    // op before them when ranges are built.
-    let significant = |tokens: &[Token<'a>]| {
+    // Significant tokens: those the options do not ignore, each as the id of its key. Ignored
+    // ones ride along with the op before them when ranges are built. The diff compares keys
+    // many times over: as small integers (equal keys, equal ids, numbered in order of first
+    // appearance, old text first) rather than as strings.
+    let mut ids: FxHashMap<Cow<'a, str>, u32> = FxHashMap::default();
+    ids.reserve((old_tokens.len() + new_tokens.len()) / 2);
+    let mut significant = |tokens: &[Token<'a>]| {
         let mut sig = Vec::with_capacity(tokens.len());
         let mut keys = Vec::with_capacity(tokens.len());
         for (i, token) in tokens.iter().enumerate() {
             if let Some(k) = key(token, opts) {
+                let next = ids.len() as u32;
+                keys.push(*ids.entry(k).or_insert(next));
                 sig.push(i);
-                keys.push(k);
             }
         }
         (sig, keys)
     };
     let (old_sig, old_keys) = significant(&old_tokens);
     let (new_sig, new_keys) = significant(&new_tokens);
-    // The diff compares keys many times over: as small integers (equal keys, equal ids) rather
-    // than as strings.
-    let (old_keys, new_keys) = intern(&old_keys, &new_keys);
+    drop(ids);
 
     // A side with nothing to compare (empty, or only ignored tokens): the texts are equal under
     // the options when both are, else one side replaces the other.
@@ -373,20 +376,6 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
         rewritten,
         coarse,
     }
-}
-
-/// Numbers the distinct keys of both sides (in order of first appearance), so that two ids are
-/// equal exactly when their keys are.
-fn intern<'k>(old: &'k [Cow<'_, str>], new: &'k [Cow<'_, str>]) -> (Vec<u32>, Vec<u32>) {
-    let mut ids: FxHashMap<&'k str, u32> = FxHashMap::default();
-    ids.reserve(old.len() + new.len());
-    let mut id_of = |key: &'k Cow<'_, str>| {
-        let next = ids.len() as u32;
-        *ids.entry(key.as_ref()).or_insert(next)
-    };
-    let old_ids = old.iter().map(&mut id_of).collect();
-    let new_ids = new.iter().map(&mut id_of).collect();
-    (old_ids, new_ids)
 }
 
 /// Appends the steps of one of similar's ops (a replacement is a delete and an insert).
