@@ -72,8 +72,15 @@ impl<'a> DiffQueue<'a> {
     }
 
     /// Says that no more pairs will come: threads working the queue return once it is empty.
+    /// What is left is put longest first, so that the threads finishing it end together.
     pub(super) fn close(&self) {
-        self.lock().closed = true;
+        let mut state = self.lock();
+        if !state.closed {
+            state.closed = true;
+            let next = state.next;
+            state.jobs[next..].sort_by_cached_key(|&job| std::cmp::Reverse(self.text_len(job)));
+        }
+        drop(state);
         self.more.notify_all();
     }
 
