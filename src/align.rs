@@ -1535,7 +1535,12 @@ fn absorb_neighbours(
         Some(p) => &bill.clauses[p].children[..],
         None => &bill.roots[..],
     };
-    let pos = siblings.iter().position(|&s| s == idx)?;
+    // Siblings are in document order, so by index: found by halving, not by a walk along
+    // them (a walk per modified clause would be quadratic in a long flat list).
+    let pos = siblings
+        .binary_search(&idx)
+        .ok()
+        .or_else(|| siblings.iter().position(|&s| s == idx))?;
     let before = siblings[..pos].iter().rev().copied().take(3);
     let after = siblings[pos + 1..].iter().copied().take(3);
     let mut bag = own.to_vec();
@@ -1564,21 +1569,13 @@ fn absorb_neighbours(
 fn detect_splits_and_merges(
     m: &Matcher<'_>,
     pairs: &mut Vec<Pair>,
-    maps: (&mut [Option<ClauseIdx>], &mut [Option<ClauseIdx>]),
+    (old_to_new, new_to_old): (&mut [Option<ClauseIdx>], &mut [Option<ClauseIdx>]),
     config: &AlignConfig,
 ) {
-    let added: std::collections::HashSet<ClauseIdx> = pairs
-        .iter()
-        .filter(|p| p.kind == ChangeKind::Added)
-        .filter_map(|p| p.new)
-        .collect();
-    let removed: std::collections::HashSet<ClauseIdx> = pairs
-        .iter()
-        .filter(|p| p.kind == ChangeKind::Removed)
-        .filter_map(|p| p.old)
-        .collect();
-    let mut absorbed_new: Vec<ClauseIdx> = Vec::new();
-    let mut absorbed_old: Vec<ClauseIdx> = Vec::new();
+    // A new clause can still be absorbed while it has no old partner: it is added and not yet
+    // part of a split (absorbing gives it one); the same for old clauses and merges. The maps
+    // answer that in constant time, however many splits there are.
+    let mut absorbed_any = false;
     for pair in pairs.iter_mut() {
         let (Some(o), Some(n)) = (pair.old, pair.new) else {
             continue;
@@ -1591,44 +1588,45 @@ fn detect_splits_and_merges(
         // Split: added new siblings right before or after the new clause whose words come from
         // the old text, until together they cover it.
         if let Some(parts) = absorb_neighbours(m.new, n, &m.new_prints, old_bag, new_bag, |s| {
-            added.contains(&s) && !absorbed_new.contains(&s)
+            new_to_old[s].is_none()
         }) {
-            absorbed_new.extend(&parts);
+            absorbed_any = true;
             // The first part in document order heads the row; all parts map to the old clause.
             let mut all = parts;
             all.push(n);
             all.sort_unstable();
             for &p in &all {
-                maps.1[p] = Some(o);
+                new_to_old[p] = Some(o);
             }
-            maps.0[o] = Some(all[0]);
+            old_to_new[o] = Some(all[0]);
             pair.new = Some(all[0]);
             pair.kind = ChangeKind::Split;
             pair.split_into = all[1..].to_vec();
             continue;
         }
         if let Some(parts) = absorb_neighbours(m.old, o, &m.old_prints, new_bag, old_bag, |s| {
-            removed.contains(&s) && !absorbed_old.contains(&s)
+            old_to_new[s].is_none()
         }) {
-            absorbed_old.extend(&parts);
+            absorbed_any = true;
             let mut all = parts;
             all.push(o);
             all.sort_unstable();
             for &p in &all {
-                maps.0[p] = Some(n);
+                old_to_new[p] = Some(n);
             }
-            maps.1[n] = Some(all[0]);
+            new_to_old[n] = Some(all[0]);
             pair.old = Some(all[0]);
             pair.kind = ChangeKind::Merged;
             pair.merged_from = all[1..].to_vec();
         }
     }
-    if absorbed_new.is_empty() && absorbed_old.is_empty() {
+    if !absorbed_any {
         return;
     }
+    // The rows of the absorbed clauses: added or removed ones that now have a partner.
     pairs.retain(|p| {
-        !(p.kind == ChangeKind::Added && p.new.is_some_and(|n| absorbed_new.contains(&n))
-            || p.kind == ChangeKind::Removed && p.old.is_some_and(|o| absorbed_old.contains(&o)))
+        !(p.kind == ChangeKind::Added && p.new.is_some_and(|n| new_to_old[n].is_some())
+            || p.kind == ChangeKind::Removed && p.old.is_some_and(|o| old_to_new[o].is_some()))
     });
     // The redline of a split compares the old text with all the new parts (and vice versa).
     for pair in pairs.iter_mut() {

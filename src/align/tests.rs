@@ -220,6 +220,32 @@ fn split_paragraph_is_one_row() {
 }
 
 #[test]
+fn splits_and_merges_in_a_long_article_are_each_one_row() {
+    // Many siblings, a split near the start and a merge near the end: each neighbour is found
+    // by its place among the siblings, and each absorbed clause leaves its own row.
+    let filler = |from: usize, to: usize| -> String {
+        (from..to)
+            .map(|i| format!("{i}. Clause {i} keeps its own words about topic number {i}.\n\n"))
+            .collect()
+    };
+    let old = format!(
+        "## Article 1. A\n\n{}2. The platform shall appoint a legal representative in the Republic. The representative shall receive orders of the authorised body and answer them.\n\n{}300. The operator shall keep the records.\n\n301. The records shall be kept for five years.\n",
+        filler(1, 2),
+        filler(3, 300)
+    );
+    let new = format!(
+        "## Article 1. A\n\n{}2. The platform shall appoint a legal representative in the Republic.\n\n2-1. The representative shall receive orders of the authorised body and answer them.\n\n{}300. The operator shall keep the records, which shall be kept for five years.\n",
+        filler(1, 2),
+        filler(3, 300)
+    );
+    check(
+        &old,
+        &new,
+        "split Article 1(2) -> Article 1(2) +Article 1(2-1) (Similarity)\nmerged Article 1(300) -> Article 1(300) +Article 1(301) (Similarity)",
+    );
+}
+
+#[test]
 fn merged_paragraphs_are_one_row() {
     let old = "## Article 1. A\n\n1. The platform shall appoint a legal representative in the Republic.\n\n2. The representative shall receive orders of the authorised body and answer them.\n";
     let new = "## Article 1. A\n\n1. The platform shall appoint a legal representative in the Republic, who shall receive orders of the authorised body and answer them.\n";
