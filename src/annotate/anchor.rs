@@ -168,52 +168,111 @@ fn lower_words(text: &str) -> Vec<(String, Range<usize>)> {
         .collect()
 }
 
-fn dice(a: &[&str], b: &[&str]) -> f32 {
-    if a.is_empty() && b.is_empty() {
+/// The Dice coefficient of two bags of words that have `common` words in common (as a
+/// multiset), of sizes `a` and `b`; 1.0 for two empty bags.
+fn dice_of(common: usize, a: usize, b: usize) -> f32 {
+    if a == 0 && b == 0 {
         return 1.0;
     }
-    let mut b_left: Vec<&str> = b.to_vec();
-    let mut common = 0;
-    for w in a {
-        if let Some(pos) = b_left.iter().position(|x| x == w) {
-            b_left.swap_remove(pos);
-            common += 1;
-        }
-    }
-    (2 * common) as f32 / (a.len() + b.len()) as f32
+    (2 * common) as f32 / (a + b) as f32
 }
 
-/// Share of `quote`'s words found in `window`.
-fn recall(quote: &[&str], window: &[&str]) -> f32 {
-    if quote.is_empty() {
+/// Share of the quote's `q` words found in a window of `w` words that has `common` of them.
+fn recall_of(common: usize, q: usize, w: usize) -> f32 {
+    if q == 0 {
         return 1.0;
     }
-    dice(quote, window) * (quote.len() + window.len()) as f32 / (2 * quote.len()) as f32
+    dice_of(common, q, w) * (q + w) as f32 / (2 * q) as f32
+}
+
+/// The multiset intersection of a fixed bag of words (`want`, counts by word id) with a
+/// window of `ids` that only moves forward: words entering and leaving update `common`, so a
+/// pass over all windows costs the length of the text, not text × window.
+struct SlidingBag<'a> {
+    ids: &'a [u32],
+    want: Vec<u32>,
+    have: Vec<u32>,
+    lo: usize,
+    hi: usize,
+    common: usize,
+}
+
+impl<'a> SlidingBag<'a> {
+    fn new(ids: &'a [u32], bag: &[u32], n_ids: usize) -> Self {
+        let mut want = vec![0; n_ids];
+        for &x in bag {
+            want[x as usize] += 1;
+        }
+        SlidingBag {
+            ids,
+            want,
+            have: vec![0; n_ids],
+            lo: 0,
+            hi: 0,
+            common: 0,
+        }
+    }
+
+    /// Moves the window to `lo..hi` (neither end moves back) and returns the words in common.
+    fn at(&mut self, lo: usize, hi: usize) -> usize {
+        debug_assert!(lo >= self.lo && hi >= self.hi && lo <= hi);
+        while self.hi < hi {
+            let x = self.ids[self.hi] as usize;
+            if self.have[x] < self.want[x] {
+                self.common += 1;
+            }
+            self.have[x] += 1;
+            self.hi += 1;
+        }
+        while self.lo < lo {
+            let x = self.ids[self.lo] as usize;
+            self.have[x] -= 1;
+            if self.have[x] < self.want[x] {
+                self.common -= 1;
+            }
+            self.lo += 1;
+        }
+        self.common
+    }
 }
 
 /// The best window of `text` for the quote: its byte range and score.
 pub fn fuzzy_find(text: &str, spec: &AnnotationSpec) -> Option<(Range<usize>, f32)> {
     let exact = spec.target.exact.as_deref()?;
-    let quote: Vec<String> = lower_words(exact).into_iter().map(|(w, _)| w).collect();
     let words = lower_words(text);
+    let quote = lower_words(exact);
     if quote.is_empty() || words.is_empty() {
         return None;
     }
-    let prefix: Vec<String> = spec
+    let prefix = spec
         .target
         .prefix
         .as_deref()
-        .map(|p| lower_words(p).into_iter().map(|(w, _)| w).collect())
+        .map(lower_words)
         .unwrap_or_default();
-    let suffix: Vec<String> = spec
+    let suffix = spec
         .target
         .suffix
         .as_deref()
-        .map(|s| lower_words(s).into_iter().map(|(w, _)| w).collect())
+        .map(lower_words)
         .unwrap_or_default();
-    let q: Vec<&str> = quote.iter().map(String::as_str).collect();
-    let p: Vec<&str> = prefix.iter().map(String::as_str).collect();
-    let s: Vec<&str> = suffix.iter().map(String::as_str).collect();
+    // Words as ids (equal words, equal ids), so that bags are counts.
+    fn ids<'w>(list: &'w [(String, Range<usize>)], id_of: &mut HashMap<&'w str, u32>) -> Vec<u32> {
+        list.iter()
+            .map(|(w, _)| {
+                let next = id_of.len() as u32;
+                *id_of.entry(w.as_str()).or_insert(next)
+            })
+            .collect()
+    }
+    let mut id_of: HashMap<&str, u32> = HashMap::new();
+    let text_ids = ids(&words, &mut id_of);
+    let (q, p, s) = (
+        ids(&quote, &mut id_of),
+        ids(&prefix, &mut id_of),
+        ids(&suffix, &mut id_of),
+    );
+    let n_ids = id_of.len();
     let w = q.len().min(words.len());
     // Clauses are short; a very long one is searched in its first part only.
     let n = words.len().min(20_000);
@@ -229,24 +288,29 @@ pub fn fuzzy_find(text: &str, spec: &AnnotationSpec) -> Option<(Range<usize>, f3
         if len > n {
             continue;
         }
+        let mut window = SlidingBag::new(&text_ids, &q, n_ids);
+        let mut before = SlidingBag::new(&text_ids, &p, n_ids);
+        let mut after = SlidingBag::new(&text_ids, &s, n_ids);
         for start in 0..=(n - len) {
-            let window: Vec<&str> = words[start..start + len]
-                .iter()
-                .map(|(x, _)| x.as_str())
-                .collect();
+            let common = window.at(start, start + len);
             // Dice alone ties a short exact fragment with a longer reworded passage; the share
             // of the quote's words covered breaks the tie toward the whole passage.
-            let mut score = 0.7 * (0.5 * dice(&q, &window) + 0.5 * recall(&q, &window));
-            let before: Vec<&str> = words[start.saturating_sub(p.len())..start]
-                .iter()
-                .map(|(x, _)| x.as_str())
-                .collect();
-            let after: Vec<&str> = words[start + len..(start + len + s.len()).min(words.len())]
-                .iter()
-                .map(|(x, _)| x.as_str())
-                .collect();
-            score += 0.15 * if p.is_empty() { 1.0 } else { dice(&p, &before) };
-            score += 0.15 * if s.is_empty() { 1.0 } else { dice(&s, &after) };
+            let mut score =
+                0.7 * (0.5 * dice_of(common, q.len(), len) + 0.5 * recall_of(common, q.len(), len));
+            let (b_lo, b_hi) = (start.saturating_sub(p.len()), start);
+            let (a_lo, a_hi) = (start + len, (start + len + s.len()).min(words.len()));
+            score += 0.15
+                * if p.is_empty() {
+                    1.0
+                } else {
+                    dice_of(before.at(b_lo, b_hi), p.len(), b_hi - b_lo)
+                };
+            score += 0.15
+                * if s.is_empty() {
+                    1.0
+                } else {
+                    dice_of(after.at(a_lo, a_hi), s.len(), a_hi - a_lo)
+                };
             if best.is_none_or(|b| score > b.2) {
                 best = Some((start, len, score));
             }

@@ -109,3 +109,156 @@ fn a_target_that_matches_nothing_is_an_error() {
         "{err}"
     );
 }
+
+// The quadratic search that `fuzzy_find` replaced (windows compared word by word), kept as
+// the oracle for the sliding one.
+fn dice_reference(a: &[&str], b: &[&str]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let mut b_left: Vec<&str> = b.to_vec();
+    let mut common = 0;
+    for w in a {
+        if let Some(pos) = b_left.iter().position(|x| x == w) {
+            b_left.swap_remove(pos);
+            common += 1;
+        }
+    }
+    (2 * common) as f32 / (a.len() + b.len()) as f32
+}
+
+/// Share of `quote`'s words found in `window`.
+fn recall_reference(quote: &[&str], window: &[&str]) -> f32 {
+    if quote.is_empty() {
+        return 1.0;
+    }
+    dice_reference(quote, window) * (quote.len() + window.len()) as f32 / (2 * quote.len()) as f32
+}
+
+fn fuzzy_find_reference(text: &str, spec: &AnnotationSpec) -> Option<(Range<usize>, f32)> {
+    let exact = spec.target.exact.as_deref()?;
+    let quote: Vec<String> = lower_words(exact).into_iter().map(|(w, _)| w).collect();
+    let words = lower_words(text);
+    if quote.is_empty() || words.is_empty() {
+        return None;
+    }
+    let prefix: Vec<String> = spec
+        .target
+        .prefix
+        .as_deref()
+        .map(|p| lower_words(p).into_iter().map(|(w, _)| w).collect())
+        .unwrap_or_default();
+    let suffix: Vec<String> = spec
+        .target
+        .suffix
+        .as_deref()
+        .map(|s| lower_words(s).into_iter().map(|(w, _)| w).collect())
+        .unwrap_or_default();
+    let q: Vec<&str> = quote.iter().map(String::as_str).collect();
+    let p: Vec<&str> = prefix.iter().map(String::as_str).collect();
+    let s: Vec<&str> = suffix.iter().map(String::as_str).collect();
+    let w = q.len().min(words.len());
+    // Clauses are short; a very long one is searched in its first part only.
+    let n = words.len().min(20_000);
+    let mut best: Option<(usize, usize, f32)> = None;
+    // Reworded quotes grow or shrink: try windows from half to twice the quote's length, unless
+    // the clause is so long that only the quote's own length is affordable.
+    let lengths: Vec<usize> = if n * w <= 20_000 {
+        ((w / 2).max(1)..=(2 * w)).collect()
+    } else {
+        vec![w]
+    };
+    for len in lengths {
+        if len > n {
+            continue;
+        }
+        for start in 0..=(n - len) {
+            let window: Vec<&str> = words[start..start + len]
+                .iter()
+                .map(|(x, _)| x.as_str())
+                .collect();
+            // Dice alone ties a short exact fragment with a longer reworded passage; the share
+            // of the quote's words covered breaks the tie toward the whole passage.
+            let mut score =
+                0.7 * (0.5 * dice_reference(&q, &window) + 0.5 * recall_reference(&q, &window));
+            let before: Vec<&str> = words[start.saturating_sub(p.len())..start]
+                .iter()
+                .map(|(x, _)| x.as_str())
+                .collect();
+            let after: Vec<&str> = words[start + len..(start + len + s.len()).min(words.len())]
+                .iter()
+                .map(|(x, _)| x.as_str())
+                .collect();
+            score += 0.15
+                * if p.is_empty() {
+                    1.0
+                } else {
+                    dice_reference(&p, &before)
+                };
+            score += 0.15
+                * if s.is_empty() {
+                    1.0
+                } else {
+                    dice_reference(&s, &after)
+                };
+            if best.is_none_or(|b| score > b.2) {
+                best = Some((start, len, score));
+            }
+        }
+    }
+    let (start, len, score) = best?;
+    let range = words[start].1.start..words[start + len - 1].1.end;
+    Some((range, score))
+}
+
+/// Asserts that `fuzzy_find` and the word-by-word search agree on a text and an annotation
+/// made of the given words.
+fn fuzzy_agrees(
+    text: &[usize],
+    quote: &[usize],
+    prefix: &[usize],
+    suffix: &[usize],
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    const WORDS: [&str; 8] = [
+        "the", "The", "platform", "shall", "remove", "24", "hours", "court",
+    ];
+    let join = |v: &[usize]| v.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join(" ");
+    let yaml = format!(
+        "id: x\ntarget:\n  clause: a\n  exact: \"{}\"\n  prefix: \"{}\"\n  suffix: \"{}\"\ncategory: short-removal-deadline\nseverity: high\ntitle: T\n",
+        join(quote),
+        join(prefix),
+        join(suffix)
+    );
+    let spec: AnnotationSpec = crate::yaml::from_str(&yaml, "a.yaml", 1).unwrap();
+    let text = join(text);
+    proptest::prop_assert_eq!(fuzzy_find(&text, &spec), fuzzy_find_reference(&text, &spec));
+    Ok(())
+}
+
+proptest::proptest! {
+    /// The sliding search finds the same window with the same score as comparing every window
+    /// word by word.
+    #[test]
+    fn fuzzy_find_matches_the_word_by_word_search(
+        text in proptest::collection::vec(0usize..8, 0..60),
+        quote in proptest::collection::vec(0usize..8, 1..8),
+        prefix in proptest::collection::vec(0usize..8, 0..4),
+        suffix in proptest::collection::vec(0usize..8, 0..4),
+    ) {
+        fuzzy_agrees(&text, &quote, &prefix, &suffix)?;
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+    /// The same on clauses long enough that only the quote's own length is searched.
+    #[test]
+    fn fuzzy_find_matches_on_long_clauses(
+        text in proptest::collection::vec(0usize..8, 2_600..3_000),
+        quote in proptest::collection::vec(0usize..8, 8..12),
+        prefix in proptest::collection::vec(0usize..8, 0..6),
+        suffix in proptest::collection::vec(0usize..8, 0..6),
+    ) {
+        fuzzy_agrees(&text, &quote, &prefix, &suffix)?;
+    }
+}
