@@ -4,11 +4,24 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::align::{Alignment, ChangeKind, Pair};
 use crate::annotate::anchor::{AnchorState, Anchored};
 use crate::annotate::rules::{Flag, FlagChange, FlagDelta, RulePack};
 use crate::model::{Bill, ClauseIdx};
 use crate::render::diff::visible_pairs;
+
+/// The index of `pair` in `pairs` when it is an element of it (compared by address).
+fn pair_index(pairs: &[Pair], pair: &Pair) -> Option<usize> {
+    let size = std::mem::size_of::<Pair>().max(1);
+    let offset = (pair as *const Pair as usize).checked_sub(pairs.as_ptr() as usize)?;
+    let index = offset / size;
+    pairs
+        .get(index)
+        .filter(|p| offset % size == 0 && std::ptr::eq(*p, pair))
+        .map(|_| index)
+}
 
 /// One section of the report: a changed or flagged clause.
 pub struct Entry<'r> {
@@ -79,40 +92,55 @@ impl<'r> Report<'r> {
             .collect();
         extra.sort_unstable();
         extra.dedup();
+        // The pair of each new clause (each is in at most one), looked up rather than searched.
+        let mut pair_of_new: Vec<Option<&'r Pair>> = vec![None; new.clauses.len()];
+        for p in &alignment.pairs {
+            if let Some(slot) = p.new.and_then(|n| pair_of_new.get_mut(n)) {
+                slot.get_or_insert(p);
+            }
+        }
         for n in extra {
             entries.push(Entry {
                 anchor: new.clauses[n].id.clone(),
-                pair: alignment.pairs.iter().find(|p| p.new == Some(n)),
+                pair: pair_of_new.get(n).copied().flatten(),
                 new: Some(n),
                 old: alignment.new_to_old[n],
                 flags: Vec::new(),
                 annotations: Vec::new(),
             });
         }
-        // Reading order of the new version; removed clauses where their pair placed them.
+        // Reading order of the new version; removed clauses where their pair placed them. A
+        // pair's place is its index in `alignment.pairs`, found from its address (the rows
+        // borrow from there), not by a search per comparison.
         let position = |e: &Entry<'_>| {
             e.pair
-                .and_then(|p| alignment.pairs.iter().position(|q| std::ptr::eq(q, p)))
+                .and_then(|p| pair_index(&alignment.pairs, p))
                 .unwrap_or(usize::MAX)
         };
         entries.sort_by_key(position);
+        // The first entry of each old and each new clause, for flags and annotations.
+        let mut first_by_old: HashMap<ClauseIdx, usize> = HashMap::default();
+        let mut first_by_new: HashMap<ClauseIdx, usize> = HashMap::default();
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(o) = e.old {
+                first_by_old.entry(o).or_insert(i);
+            }
+            if let Some(n) = e.new {
+                first_by_new.entry(n).or_insert(i);
+            }
+        }
         for d in flag_deltas {
-            let target = entries.iter_mut().find(|e| match d.change {
-                FlagChange::Gone => {
-                    e.old == Some(d.flag.clause) && e.new.is_none() || e.old == Some(d.flag.clause)
-                }
-                _ => e.new == Some(d.flag.clause),
-            });
-            if let Some(e) = target {
-                e.flags.push(d);
+            let target = match d.change {
+                FlagChange::Gone => first_by_old.get(&d.flag.clause),
+                _ => first_by_new.get(&d.flag.clause),
+            };
+            if let Some(&i) = target {
+                entries[i].flags.push(d);
             }
         }
         for a in anchored {
-            if let Some(e) = entries
-                .iter_mut()
-                .find(|e| a.anchor.clause.is_some() && e.new == a.anchor.clause)
-            {
-                e.annotations.push(a);
+            if let Some(&i) = a.anchor.clause.and_then(|n| first_by_new.get(&n)) {
+                entries[i].annotations.push(a);
             }
         }
         Report {
@@ -177,5 +205,38 @@ impl<'r> Report<'r> {
             .filter(|d| d.change != FlagChange::Gone && d.flag.clause == clause)
             .map(|d| &d.flag)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(old: usize) -> Pair {
+        Pair {
+            old: Some(old),
+            new: None,
+            kind: ChangeKind::Removed,
+            matched_by: None,
+            similarity: 0.0,
+            renumbered: false,
+            moved: false,
+            split_into: Vec::new(),
+            merged_from: Vec::new(),
+            redline: None,
+        }
+    }
+
+    #[test]
+    fn pair_index_finds_elements_by_address_only() {
+        let pairs: Vec<Pair> = (0..5).map(pair).collect();
+        for (i, p) in pairs.iter().enumerate() {
+            assert_eq!(pair_index(&pairs, p), Some(i));
+        }
+        // An equal pair elsewhere is not an element.
+        let copy = pairs[2].clone();
+        assert_eq!(pair_index(&pairs, &copy), None);
+        assert_eq!(pair_index(&pairs[..2], &pairs[3]), None);
+        assert_eq!(pair_index(&pairs[1..], &pairs[0]), None);
     }
 }
