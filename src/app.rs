@@ -92,17 +92,18 @@ pub fn run_outline(path: &Path, config: &OutlineConfig) -> Result<ExitStatus> {
         let flags = pack.scan_bill(&bill);
         Some((pack, flags))
     };
-    let overlay =
-        (!config.annotations.paths.is_empty() || rules.is_some()).then_some(annotations::Overlay {
-            anchored: &anchored,
-            flags: rules.as_ref().map(|(p, f)| (p, f.as_slice())),
-            verbose: config.annotations.verbose,
-        });
+    let overlay = (!config.annotations.paths.is_empty() || rules.is_some()).then(|| {
+        annotations::Overlay::new(
+            &anchored,
+            rules.as_ref().map(|(p, f)| (p, f.as_slice())),
+            config.annotations.verbose,
+        )
+    });
     let text = match config.format {
         OutputFormat::Json => outline::outline_json(&bill, config.depth),
         OutputFormat::Text => {
             let (painter, width) = terminal_settings(&config.common);
-            outline::outline_text(&bill, config.depth, width, painter, overlay)
+            outline::outline_text(&bill, config.depth, width, painter, overlay.as_ref())
         }
     };
     output::write_stdout(text.as_bytes()).context("cannot write to standard output")?;
@@ -221,14 +222,14 @@ pub fn run_diff(old_path: &Path, new_path: &Path, config: &DiffConfig) -> Result
             for w in &warnings {
                 eprintln!("warning: {}", crate::render::escape::terminal_safe_line(w));
             }
-            let overlay = (!config.annotations.paths.is_empty() || flagged.is_some()).then_some(
-                annotations::Overlay {
-                    anchored: &anchored,
-                    flags: flagged.as_ref().map(|(p, _, f)| (p, f.as_slice())),
-                    verbose: config.annotations.verbose,
-                },
-            );
-            let mut text = diff::diff_text(&scoped, &old, &new, &view, overlay);
+            let overlay = (!config.annotations.paths.is_empty() || flagged.is_some()).then(|| {
+                annotations::Overlay::new(
+                    &anchored,
+                    flagged.as_ref().map(|(p, _, f)| (p, f.as_slice())),
+                    config.annotations.verbose,
+                )
+            });
+            let mut text = diff::diff_text(&scoped, &old, &new, &view, overlay.as_ref());
             if let Some((pack, deltas, _)) = &flagged {
                 text.push_str(&painter.bold("flags\n"));
                 let lines = flags::flag_changes_text(

@@ -24,12 +24,50 @@ fn severity_tag(painter: Painter, severity: Severity) -> String {
 
 /// Annotations and rule flags to show beside clauses: one overlay model, so a rule hit reads
 /// like an annotation whose source is the rule.
-#[derive(Clone, Copy)]
 pub struct Overlay<'o, 'a> {
     pub anchored: &'o [Anchored<'a>],
     /// Flags of the version shown, with their pack.
     pub flags: Option<(&'o RulePack, &'o [Flag])>,
     pub verbose: bool,
+    /// Positions in `anchored` and in the flags, ordered by clause (then position), so that a
+    /// clause's lines are found by halving instead of a pass over all of them per clause.
+    anchored_by_clause: Vec<(ClauseIdx, usize)>,
+    flags_by_clause: Vec<(ClauseIdx, usize)>,
+}
+
+impl<'o, 'a> Overlay<'o, 'a> {
+    pub fn new(
+        anchored: &'o [Anchored<'a>],
+        flags: Option<(&'o RulePack, &'o [Flag])>,
+        verbose: bool,
+    ) -> Self {
+        let mut anchored_by_clause: Vec<(ClauseIdx, usize)> = anchored
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| a.anchor.clause.map(|c| (c, i)))
+            .collect();
+        anchored_by_clause.sort_unstable();
+        let mut flags_by_clause: Vec<(ClauseIdx, usize)> = flags
+            .map(|(_, f)| f.iter().enumerate().map(|(i, f)| (f.clause, i)).collect())
+            .unwrap_or_default();
+        flags_by_clause.sort_unstable();
+        Overlay {
+            anchored,
+            flags,
+            verbose,
+            anchored_by_clause,
+            flags_by_clause,
+        }
+    }
+}
+
+/// The positions listed for `clause` in an index sorted by (clause, position), in order.
+fn at_clause(index: &[(ClauseIdx, usize)], clause: ClauseIdx) -> impl Iterator<Item = usize> + '_ {
+    let start = index.partition_point(|&(c, _)| c < clause);
+    index[start..]
+        .iter()
+        .take_while(move |&&(c, _)| c == clause)
+        .map(|&(_, i)| i)
 }
 
 /// Where an annotation now points, as people cite it.
@@ -65,17 +103,13 @@ pub fn detail(a: &Anchored<'_>, version: &Bill) -> String {
 
 /// The lines shown under a clause for the annotations anchored to it and the rules that flag it.
 pub fn annotation_lines(
-    overlay: Overlay<'_, '_>,
+    overlay: &Overlay<'_, '_>,
     clause: ClauseIdx,
     indent: &str,
     painter: Painter,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    for a in overlay
-        .anchored
-        .iter()
-        .filter(|a| a.anchor.clause == Some(clause))
-    {
+    for a in at_clause(&overlay.anchored_by_clause, clause).map(|i| &overlay.anchored[i]) {
         out.push(format!(
             "{indent}⚑ {} {} · {}: {} [{}]",
             severity_tag(painter, a.spec.severity),
@@ -93,7 +127,7 @@ pub fn annotation_lines(
         }
     }
     if let Some((pack, flags)) = overlay.flags {
-        for f in flags.iter().filter(|f| f.clause == clause) {
+        for f in at_clause(&overlay.flags_by_clause, clause).map(|i| &flags[i]) {
             let rule = &pack.rules[f.rule];
             out.push(format!(
                 "{indent}⚑ {} {} · rule {}: {} [flag]",

@@ -446,7 +446,7 @@ pub fn diff_text(
     old: &Bill,
     new: &Bill,
     view: &DiffView,
-    overlay: Option<Overlay<'_, '_>>,
+    overlay: Option<&Overlay<'_, '_>>,
 ) -> String {
     let painter = view.painter;
     let mut out = String::new();

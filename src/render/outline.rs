@@ -16,7 +16,7 @@ pub fn outline_text(
     depth: Option<usize>,
     width: usize,
     painter: Painter,
-    overlay: Option<Overlay<'_, '_>>,
+    overlay: Option<&Overlay<'_, '_>>,
 ) -> String {
     let mut out = String::new();
     out.push_str(&painter.bold(&terminal_safe_line(&bill.display_title())));
