@@ -26,7 +26,9 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::model::{Bill, ClauseIdx};
 use crate::parse::id_number;
-use crate::redline::{common_sorted, word_diff, CompareOptions, Redline, RedlineConfig};
+use crate::redline::{
+    bags_dice, common_sorted, dice_of, word_diff, CompareOptions, Redline, RedlineConfig,
+};
 use crate::tokens::for_each_word;
 use diff_queue::{DiffQueue, Done};
 
@@ -118,6 +120,33 @@ pub struct Pair {
     pub merged_from: Vec<ClauseIdx>,
     /// Word diff of the own text, for pairs whose text changed.
     pub redline: Option<Redline>,
+}
+
+impl Pair {
+    /// The row of an old clause with no partner.
+    pub fn removed(old: ClauseIdx) -> Pair {
+        Pair::alone(Some(old), None, ChangeKind::Removed)
+    }
+
+    /// The row of a new clause with no partner.
+    pub fn added(new: ClauseIdx) -> Pair {
+        Pair::alone(None, Some(new), ChangeKind::Added)
+    }
+
+    fn alone(old: Option<ClauseIdx>, new: Option<ClauseIdx>, kind: ChangeKind) -> Pair {
+        Pair {
+            old,
+            new,
+            kind,
+            matched_by: None,
+            similarity: 0.0,
+            renumbered: false,
+            moved: false,
+            split_into: Vec::new(),
+            merged_from: Vec::new(),
+            redline: None,
+        }
+    }
 }
 
 /// The hand-off from alignment to rendering.
@@ -410,6 +439,14 @@ impl Prints<'_> {
     }
 }
 
+/// The `k` keys with the highest scores, ties to the lower key (so the same keys whatever the
+/// map's order).
+fn top_scored<S: Ord + Copy>(scores: &HashMap<usize, S>, k: usize) -> Vec<usize> {
+    let mut ranked: Vec<(S, usize)> = scores.iter().map(|(&key, &s)| (s, key)).collect();
+    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.iter().take(k).map(|&(_, key)| key).collect()
+}
+
 /// `look(items)`, computed in two halves on two threads when there are at least
 /// `PARALLEL_UNITS` items: the second half's results follow the first's, as in one call.
 fn in_two_halves<T: Send>(
@@ -423,10 +460,10 @@ fn in_two_halves<T: Send>(
     std::thread::scope(|scope| {
         let job = scope.spawn(|| look(second));
         let mut out = look(first);
-        match job.join() {
-            Ok(rest) => out.extend(rest),
-            Err(_) => out.extend(look(second)),
-        }
+        out.extend(
+            job.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
         out
     })
 }
@@ -516,14 +553,6 @@ fn contents_similarity(a: &[(u64, u32)], b: &[(u64, u32)]) -> f32 {
         }
     }
     (2 * shared) as f32 / total as f32
-}
-
-/// Dice coefficient of two sorted bags (multisets) of word ids.
-fn dice(a: &[u32], b: &[u32]) -> f32 {
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
-    }
-    (2 * common_sorted(a, b)) as f32 / (a.len() + b.len()) as f32
 }
 
 /// How much of `part` is contained in `whole` (multiset containment).
@@ -664,10 +693,10 @@ impl<'a> Matcher<'a> {
     /// Scores a candidate: word similarity, plus a little for the same number and for parents
     /// that are paired with each other.
     fn score(&self, o: ClauseIdx, n: ClauseIdx, unit: bool) -> (f32, MatchedBy) {
-        let mut sim = dice(self.old_bag(o, unit), self.new_bag(n, unit));
+        let mut sim = bags_dice(self.old_bag(o, unit), self.new_bag(n, unit));
         if unit {
             // Units compare their whole text; a reworded heading with the same body still pairs.
-            let own = dice(self.old_prints.bag(o), self.new_prints.bag(n));
+            let own = bags_dice(self.old_prints.bag(o), self.new_prints.bag(n));
             sim = 0.8 * sim + 0.2 * own;
         }
         let (bonus, by) = self.context_bonus(o, n);
@@ -815,14 +844,7 @@ impl<'a> Matcher<'a> {
                     }
                 }
             }
-            let mut ranked: Vec<(usize, ClauseIdx)> =
-                counts.iter().map(|(&n, &c)| (c, n)).collect();
-            ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            let mut seen: Vec<ClauseIdx> = ranked
-                .iter()
-                .take(MAX_CANDIDATES)
-                .map(|&(_, n)| n)
-                .collect();
+            let mut seen = top_scored(&counts, MAX_CANDIDATES);
             if let Some(num) = self.old_prints.numbers[o] {
                 if let Some(list) = index.by_number.get(&num) {
                     seen.extend(list.iter().take(MAX_CANDIDATES));
@@ -849,13 +871,7 @@ impl<'a> Matcher<'a> {
         threshold: f32,
         out: &mut Vec<Candidate>,
     ) {
-        let bound = |a: usize, b: usize| {
-            if a + b == 0 {
-                1.0
-            } else {
-                (2 * a.min(b)) as f32 / (a + b) as f32
-            }
-        };
+        let bound = |a: usize, b: usize| dice_of(a.min(b), a, b);
         let mut best = bound(self.old_bag(o, unit).len(), self.new_bag(n, unit).len());
         if unit {
             let own = bound(self.old_prints.bag(o).len(), self.new_prints.bag(n).len());
@@ -947,13 +963,7 @@ impl<'a> Matcher<'a> {
                     }
                 }
             }
-            let mut ranked: Vec<(u64, usize)> = shared.iter().map(|(&k, &w)| (w, k)).collect();
-            ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            let mut seen: Vec<usize> = ranked
-                .iter()
-                .take(CONTENTS_CANDIDATES)
-                .map(|&(_, k)| k)
-                .collect();
+            let mut seen = top_scored(&shared, CONTENTS_CANDIDATES);
             if let Some(list) = self.old_prints.numbers[o].and_then(|num| index.by_number.get(&num))
             {
                 seen.extend(list.iter().take(CONTENTS_CANDIDATES));
@@ -1340,34 +1350,12 @@ fn build_alignment(
     }
     for (o, n) in m.old_to_new.iter().enumerate() {
         if n.is_none() {
-            pairs.push(Pair {
-                old: Some(o),
-                new: None,
-                kind: ChangeKind::Removed,
-                matched_by: None,
-                similarity: 0.0,
-                renumbered: false,
-                moved: false,
-                split_into: Vec::new(),
-                merged_from: Vec::new(),
-                redline: None,
-            });
+            pairs.push(Pair::removed(o));
         }
     }
     for (n, o) in m.new_to_old.iter().enumerate() {
         if o.is_none() {
-            pairs.push(Pair {
-                old: None,
-                new: Some(n),
-                kind: ChangeKind::Added,
-                matched_by: None,
-                similarity: 0.0,
-                renumbered: false,
-                moved: false,
-                split_into: Vec::new(),
-                merged_from: Vec::new(),
-                redline: None,
-            });
+            pairs.push(Pair::added(n));
         }
     }
     // Reading order: new document order; a removed clause right after the new position of the
@@ -1553,7 +1541,7 @@ fn absorb_neighbours(
             parts.push(s);
             bag.extend_from_slice(prints.bag(s));
             bag.sort_unstable();
-            if dice(target, &bag) >= COVER {
+            if bags_dice(target, &bag) >= COVER {
                 parts.sort_unstable();
                 return Some(parts);
             }

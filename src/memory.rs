@@ -30,14 +30,3 @@ pub fn advise_huge_pages<T>(buf: &Vec<T>) {
     #[cfg(not(target_os = "linux"))]
     let _ = buf;
 }
-
-/// Reads a whole file into a buffer of its size, asked for huge pages before it is filled.
-pub fn read_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let size = file.metadata().map_or(0, |m| m.len());
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    advise_huge_pages(&bytes);
-    file.read_to_end(&mut bytes)?;
-    Ok(bytes)
-}

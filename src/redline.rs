@@ -163,11 +163,17 @@ pub fn similarity(old: &str, new: &str, opts: &CompareOptions) -> f32 {
 
 /// The Dice coefficient of two sorted bags: twice the common items over all items; 1.0 for two
 /// empty bags.
-fn bags_dice<T: Ord>(a: &[T], b: &[T]) -> f32 {
-    if a.is_empty() && b.is_empty() {
+pub(crate) fn bags_dice<T: Ord>(a: &[T], b: &[T]) -> f32 {
+    dice_of(common_sorted(a, b), a.len(), b.len())
+}
+
+/// The Dice coefficient of two bags of sizes `a` and `b` with `common` items in common (as
+/// multisets); 1.0 for two empty bags. Every similarity of bags in the crate is this number.
+pub(crate) fn dice_of(common: usize, a: usize, b: usize) -> f32 {
+    if a == 0 && b == 0 {
         return 1.0;
     }
-    (2 * common_sorted(a, b)) as f32 / (a.len() + b.len()) as f32
+    (2 * common) as f32 / (a + b) as f32
 }
 
 /// One deletion of all old text and one insertion of all new text.

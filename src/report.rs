@@ -212,24 +212,9 @@ impl<'r> Report<'r> {
 mod tests {
     use super::*;
 
-    fn pair(old: usize) -> Pair {
-        Pair {
-            old: Some(old),
-            new: None,
-            kind: ChangeKind::Removed,
-            matched_by: None,
-            similarity: 0.0,
-            renumbered: false,
-            moved: false,
-            split_into: Vec::new(),
-            merged_from: Vec::new(),
-            redline: None,
-        }
-    }
-
     #[test]
     fn pair_index_finds_elements_by_address_only() {
-        let pairs: Vec<Pair> = (0..5).map(pair).collect();
+        let pairs: Vec<Pair> = (0..5).map(Pair::removed).collect();
         for (i, p) in pairs.iter().enumerate() {
             assert_eq!(pair_index(&pairs, p), Some(i));
         }

@@ -87,7 +87,7 @@ impl Source {
                 limit: MAX_INPUT_BYTES,
             });
         }
-        let bytes = crate::memory::read_file(path).map_err(|e| ReadError::Io {
+        let bytes = read_file(path, meta.len()).map_err(|e| ReadError::Io {
             path: shown.clone(),
             reason: io_reason(&e),
         })?;
@@ -274,6 +274,18 @@ fn io_reason(err: &std::io::Error) -> String {
             text.to_lowercase()
         }
     }
+}
+
+/// Reads a whole file into a buffer of its `size` (as the metadata gave it; the buffer grows
+/// if the file did), asked for huge pages before it is filled (the text of a large bill is one
+/// of the few buffers worth it, see `memory`).
+fn read_file(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    crate::memory::advise_huge_pages(&bytes);
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {

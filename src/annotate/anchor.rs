@@ -13,6 +13,7 @@ use std::ops::Range;
 use crate::align::{Alignment, ChangeKind};
 use crate::annotate::{AnnotationSet, AnnotationSpec};
 use crate::model::{Bill, ClauseIdx};
+use crate::redline::dice_of;
 use crate::tokens::Tokens;
 
 /// Lowest fuzzy score (0..=1) at which changed quoted words count as found in a clause. The score
@@ -166,15 +167,6 @@ fn lower_words(text: &str) -> Vec<(String, Range<usize>)> {
         .filter(|t| t.is_word())
         .map(|t| (t.text.to_lowercase(), t.start..t.end()))
         .collect()
-}
-
-/// The Dice coefficient of two bags of words that have `common` words in common (as a
-/// multiset), of sizes `a` and `b`; 1.0 for two empty bags.
-fn dice_of(common: usize, a: usize, b: usize) -> f32 {
-    if a == 0 && b == 0 {
-        return 1.0;
-    }
-    (2 * common) as f32 / (a + b) as f32
 }
 
 /// Share of the quote's `q` words found in a window of `w` words that has `common` of them.
