@@ -251,6 +251,8 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
     };
     let (old_sig, old_keys) = significant(&old_tokens);
     let (new_sig, new_keys) = significant(&new_tokens);
+    let key_count = ids.len();
+    let space = ids.get(" ").copied();
     drop(ids);
 
     // A side with nothing to compare (empty, or only ignored tokens): the texts are equal under
@@ -310,20 +312,9 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
             } else {
                 Instant::now().checked_add(config.deadline)
             };
-            let ops = similar::capture_diff_slices_deadline(
-                // Myers gives the shortest edit script over words, which the cleanup below then
-                // turns into readable phrases; the deadline bounds its O(ND) worst case.
-                Algorithm::Myers,
-                &old_keys,
-                &new_keys,
-                deadline,
-            );
+            let steps = shortest_steps(&old_keys, &new_keys, key_count, space, deadline);
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 coarse = true;
-            }
-            let mut steps = Vec::with_capacity(ops.len() + 1);
-            for op in &ops {
-                push_steps(op, &mut steps);
             }
             steps
         };
@@ -350,7 +341,15 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
     } else {
         (2 * equal_words) as f32 / (old_words + new_words) as f32
     };
-    let rewritten = changed && similarity < config.rewrite_threshold;
+    let mut rewritten = changed && similarity < config.rewrite_threshold;
+    if !rewritten && changed {
+        steps = cleanup_semantic(steps, &old_tokens, &old_sig, &new_tokens, &new_sig);
+        // The cleanup absorbed every kept word into the change: the clause reads as replaced,
+        // and is shown so, like one below the threshold.
+        rewritten = !steps.iter().any(|s| {
+            s.kind == OpKind::Equal && (s.old.0..s.old.1).any(|i| is_word(&old_tokens, &old_sig, i))
+        });
+    }
     if rewritten {
         steps = vec![
             Step {
@@ -364,8 +363,8 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
                 new: (0, new_keys.len()),
             },
         ];
-    } else {
-        steps = cleanup_semantic(steps, &old_tokens, &old_sig, &new_tokens, &new_sig);
+    } else if let Some(space) = space {
+        steps = spaces_out_of_replacements(steps, &old_keys, &new_keys, space);
     }
     let ops = to_byte_ops(
         &steps,
@@ -384,54 +383,110 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
     }
 }
 
-/// Appends the steps of one of similar's ops (a replacement is a delete and an insert).
-fn push_steps(op: &DiffOp, steps: &mut Vec<Step>) {
-    match *op {
-        DiffOp::Equal {
+/// An edit script from `old` to `new` (key ids below `key_count`; `space` is the key of white
+/// space, `None` when it is ignored): similar's Myers over the words and punctuation, a shortest
+/// script for them, with white space matched around what they match. The deadline bounds
+/// Myers' O(ND) worst case; the cleanup then turns the script into readable phrases.
+///
+/// This is how a lawyer reads a redline, and how wdiff and git's word diff compare: by words.
+/// White space between two matched words is matched too (a run of it at each end of a gap
+/// between matches), so a space that appears or goes away still shows; but a run of white
+/// space never anchors a match on its own, which would cut a rewritten phrase into confetti.
+///
+/// Keys found on one side only are left out of the search, as GNU diff and git's xdiff leave
+/// out lines without a match: no common subsequence can hold them, so a longest common
+/// subsequence of what remains is one of the whole, and they are deleted or inserted where they
+/// stand. In a reworded clause most changed words are such keys, so the search runs over fewer
+/// tokens and far fewer differences (Myers costs (N + M) D).
+fn shortest_steps(
+    old: &[u32],
+    new: &[u32],
+    key_count: usize,
+    space: Option<u32>,
+    deadline: Option<Instant>,
+) -> Vec<Step> {
+    let mut sides = vec![0u8; key_count];
+    for &k in old {
+        sides[k as usize] |= 1;
+    }
+    for &k in new {
+        sides[k as usize] |= 2;
+    }
+    if let Some(space) = space {
+        sides[space as usize] = 0;
+    }
+    let searched = |keys: &[u32]| -> Vec<usize> {
+        (0..keys.len())
+            .filter(|&i| sides[keys[i] as usize] == 3)
+            .collect()
+    };
+    let (old_kept, new_kept) = (searched(old), searched(new));
+    let old_searched: Vec<u32> = old_kept.iter().map(|&i| old[i]).collect();
+    let new_searched: Vec<u32> = new_kept.iter().map(|&i| new[i]).collect();
+    let ops = similar::capture_diff_slices_deadline(
+        Algorithm::Myers,
+        &old_searched,
+        &new_searched,
+        deadline,
+    );
+    // Back to positions in the whole texts, one match at a time: in the gap before it, white
+    // space at both ends matched where both sides have it, the rest deleted, then inserted
+    // (the order similar gives a replacement).
+    let is_space = |k: u32| Some(k) == space;
+    let mut steps: Vec<Step> = Vec::with_capacity(2 * ops.len() + 2);
+    // The steps tile both texts, so an equal step joins the equal step before it.
+    let equal = |steps: &mut Vec<Step>, (i, j): (usize, usize), len: usize| {
+        let step = Step {
+            kind: OpKind::Equal,
+            old: (i, i + len),
+            new: (j, j + len),
+        };
+        push_equal_merged(steps, step);
+    };
+    let gap = |steps: &mut Vec<Step>, (mut i, mut j): (usize, usize), (mut to_i, mut to_j)| {
+        while i < to_i && j < to_j && is_space(old[i]) && is_space(new[j]) {
+            equal(steps, (i, j), 1);
+            (i, j) = (i + 1, j + 1);
+        }
+        let mut trailing = 0;
+        while to_i > i && to_j > j && is_space(old[to_i - 1]) && is_space(new[to_j - 1]) {
+            (to_i, to_j) = (to_i - 1, to_j - 1);
+            trailing += 1;
+        }
+        if to_i > i {
+            steps.push(Step {
+                kind: OpKind::Delete,
+                old: (i, to_i),
+                new: (j, j),
+            });
+        }
+        if to_j > j {
+            steps.push(Step {
+                kind: OpKind::Insert,
+                old: (to_i, to_i),
+                new: (j, to_j),
+            });
+        }
+        equal(steps, (to_i, to_j), trailing);
+    };
+    let mut at = (0, 0);
+    for op in &ops {
+        if let DiffOp::Equal {
             old_index,
             new_index,
             len,
-        } => steps.push(Step {
-            kind: OpKind::Equal,
-            old: (old_index, old_index + len),
-            new: (new_index, new_index + len),
-        }),
-        DiffOp::Delete {
-            old_index,
-            old_len,
-            new_index,
-        } => steps.push(Step {
-            kind: OpKind::Delete,
-            old: (old_index, old_index + old_len),
-            new: (new_index, new_index),
-        }),
-        DiffOp::Insert {
-            old_index,
-            new_index,
-            new_len,
-        } => steps.push(Step {
-            kind: OpKind::Insert,
-            old: (old_index, old_index),
-            new: (new_index, new_index + new_len),
-        }),
-        DiffOp::Replace {
-            old_index,
-            old_len,
-            new_index,
-            new_len,
-        } => {
-            steps.push(Step {
-                kind: OpKind::Delete,
-                old: (old_index, old_index + old_len),
-                new: (new_index, new_index),
-            });
-            steps.push(Step {
-                kind: OpKind::Insert,
-                old: (old_index + old_len, old_index + old_len),
-                new: (new_index, new_index + new_len),
-            });
+        } = *op
+        {
+            for t in 0..len {
+                let matched = (old_kept[old_index + t], new_kept[new_index + t]);
+                gap(&mut steps, at, matched);
+                equal(&mut steps, matched, 1);
+                at = (matched.0 + 1, matched.1 + 1);
+            }
         }
     }
+    gap(&mut steps, at, (old.len(), new.len()));
+    steps
 }
 
 /// Common prefix and suffix, one replacement in between: the diff of last resort.
@@ -476,18 +531,8 @@ fn merge_adjacent(steps: Vec<Step>) -> Vec<Step> {
     let mut i = 0;
     while i < steps.len() {
         if steps[i].kind == OpKind::Equal {
-            let s = steps[i];
+            push_equal_merged(&mut out, steps[i]);
             i += 1;
-            if s.old.0 == s.old.1 && s.new.0 == s.new.1 {
-                continue;
-            }
-            match out.last_mut() {
-                Some(last) if last.kind == OpKind::Equal => {
-                    last.old.1 = s.old.1;
-                    last.new.1 = s.new.1;
-                }
-                _ => out.push(s),
-            }
             continue;
         }
         // A run of changes: one delete covering the old side, one insert covering the new.
@@ -515,6 +560,92 @@ fn merge_adjacent(steps: Vec<Step>) -> Vec<Step> {
         }
     }
     out
+}
+
+/// Moves white space at either end of a replacement out of it, into the equal text around it,
+/// where both sides have it: "[-a b -]{+c +}d" reads "[-a b-]{+c+} d". (The cleanup above
+/// leaves such ends when it absorbs an equal run whose space was matched on one side of it.)
+fn spaces_out_of_replacements(
+    steps: Vec<Step>,
+    old_keys: &[u32],
+    new_keys: &[u32],
+    space: u32,
+) -> Vec<Step> {
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len() + 2);
+    let mut i = 0;
+    while i < steps.len() {
+        let s = steps[i];
+        let replaced =
+            s.kind == OpKind::Delete && steps.get(i + 1).is_some_and(|t| t.kind == OpKind::Insert);
+        if !replaced {
+            push_equal_merged(&mut out, s);
+            i += 1;
+            continue;
+        }
+        let (mut old, mut new) = (s.old, steps[i + 1].new);
+        let mut leading = 0;
+        while old.0 + leading < old.1
+            && new.0 + leading < new.1
+            && old_keys[old.0 + leading] == space
+            && new_keys[new.0 + leading] == space
+        {
+            leading += 1;
+        }
+        (old.0, new.0) = (old.0 + leading, new.0 + leading);
+        let mut trailing = 0;
+        while old.1 - trailing > old.0
+            && new.1 - trailing > new.0
+            && old_keys[old.1 - trailing - 1] == space
+            && new_keys[new.1 - trailing - 1] == space
+        {
+            trailing += 1;
+        }
+        (old.1, new.1) = (old.1 - trailing, new.1 - trailing);
+        let equal = |old: (usize, usize), new: (usize, usize)| Step {
+            kind: OpKind::Equal,
+            old,
+            new,
+        };
+        push_equal_merged(&mut out, equal((s.old.0, old.0), (s.new.0, new.0)));
+        if old.1 > old.0 {
+            out.push(Step {
+                kind: OpKind::Delete,
+                old,
+                new: (new.0, new.0),
+            });
+        }
+        if new.1 > new.0 {
+            out.push(Step {
+                kind: OpKind::Insert,
+                old: (old.1, old.1),
+                new,
+            });
+        }
+        push_equal_merged(
+            &mut out,
+            equal((old.1, s.old.1), (new.1, steps[i + 1].new.1)),
+        );
+        i += 2;
+    }
+    out
+}
+
+/// Pushes a step, joining an equal one to an equal step before it; empty equal steps vanish.
+fn push_equal_merged(out: &mut Vec<Step>, s: Step) {
+    if s.kind != OpKind::Equal {
+        out.push(s);
+        return;
+    }
+    if s.old.0 == s.old.1 && s.new.0 == s.new.1 {
+        return;
+    }
+    match out.last_mut() {
+        Some(last) if last.kind == OpKind::Equal => {
+            last.old.1 = s.old.1;
+            last.new.1 = s.new.1;
+        }
+        _ => out.push(s),
+    }
 }
 
 /// Absorbs small equal runs between changes into the changes, so a redline shows phrases, not
@@ -864,6 +995,80 @@ mod tests {
         assert_tiles(&r, " ", "x");
         // Ops applied to other texts do not panic.
         let _ = r.render_inline("", "");
+    }
+
+    #[test]
+    fn white_space_follows_the_words() {
+        // A space that appears or goes away between kept tokens still shows.
+        check("a ( b", "a (b", "a ([- -]b");
+        check("a (b", "a ( b", "a ({+ +}b");
+        // A replacement does not take the spaces around it along.
+        check(
+            "The head of the branch, representative office or legal entity shall act",
+            "The legal representative shall act",
+            "The [-head of the branch, representative office or legal entity-]{+legal representative+} shall act",
+        );
+        // Runs of white space compare equal whatever they hold.
+        check("a  b\nc", "a b c", "a b c");
+    }
+
+    /// Length of a longest common subsequence, by the textbook table.
+    fn lcs_len(a: &[u32], b: &[u32]) -> usize {
+        let mut row = vec![0usize; b.len() + 1];
+        for &x in a {
+            let mut diag = 0;
+            for (j, &y) in b.iter().enumerate() {
+                let up = row[j + 1];
+                row[j + 1] = if x == y { diag + 1 } else { up.max(row[j]) };
+                diag = up;
+            }
+        }
+        row[b.len()]
+    }
+
+    /// Checks that steps cover both key sequences in order and pair equal keys only; returns
+    /// the number of matched keys other than `space`.
+    fn matched_words(steps: &[Step], old: &[u32], new: &[u32], space: u32) -> usize {
+        let (mut i, mut j, mut words) = (0, 0, 0);
+        for s in steps {
+            assert_eq!((s.old.0, s.new.0), (i, j), "{steps:?}");
+            match s.kind {
+                OpKind::Equal => {
+                    assert_eq!(s.old.1 - s.old.0, s.new.1 - s.new.0);
+                    assert_eq!(old[s.old.0..s.old.1], new[s.new.0..s.new.1]);
+                    words += old[s.old.0..s.old.1]
+                        .iter()
+                        .filter(|&&k| k != space)
+                        .count();
+                }
+                OpKind::Delete => assert_eq!(s.new.0, s.new.1),
+                OpKind::Insert => assert_eq!(s.old.0, s.old.1),
+            }
+            (i, j) = (s.old.1, s.new.1);
+        }
+        assert_eq!((i, j), (old.len(), new.len()));
+        words
+    }
+
+    proptest::proptest! {
+        /// Leaving keys of one side only and white space out of the search still gives a
+        /// shortest script for the words: as many matched as a longest common subsequence
+        /// holds. Moving spaces out of replacements keeps the script whole.
+        #[test]
+        fn word_script_is_shortest(
+            old in proptest::collection::vec(0u32..7, 0..40),
+            new in proptest::collection::vec(0u32..7, 0..40),
+        ) {
+            let space = 0;
+            let steps = shortest_steps(&old, &new, 7, Some(space), None);
+            let words = |keys: &[u32]| keys.iter().copied().filter(|&k| k != space).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(
+                matched_words(&steps, &old, &new, space),
+                lcs_len(&words(&old), &words(&new))
+            );
+            let moved = spaces_out_of_replacements(merge_adjacent(steps), &old, &new, space);
+            matched_words(&moved, &old, &new, space);
+        }
     }
 
     #[test]
