@@ -29,7 +29,7 @@ use crate::parse::id_number;
 use crate::redline::{
     bags_dice, common_sorted, dice_of, word_diff, CompareOptions, Redline, RedlineConfig,
 };
-use crate::tokens::for_each_word;
+use crate::tokens::{for_each_word, lowercase_short};
 use diff_queue::{DiffQueue, Done};
 
 mod diff_queue;
@@ -187,18 +187,9 @@ impl Alignment {
 /// Word id: a hash of the lower-cased word, cut to 32 bits. A collision would only nudge a
 /// similarity score; no map of words is needed, so both sides are fingerprinted independently.
 fn word_id(word: &str, scratch: &mut String) -> u32 {
-    let bytes = word.as_bytes();
-    if bytes.is_ascii() {
-        if !bytes.iter().any(u8::is_ascii_uppercase) {
-            return xxhash_rust::xxh3::xxh3_64(bytes) as u32;
-        }
-        let mut buf = [0u8; 64];
-        if let Some(lower) = buf.get_mut(..bytes.len()) {
-            for (d, s) in lower.iter_mut().zip(bytes) {
-                *d = s.to_ascii_lowercase();
-            }
-            return xxhash_rust::xxh3::xxh3_64(lower) as u32;
-        }
+    let mut buf = [0u8; 64];
+    if let Some(len) = lowercase_short(word, &mut buf) {
+        return xxhash_rust::xxh3::xxh3_64(&buf[..len]) as u32;
     }
     scratch.clear();
     scratch.extend(word.chars().flat_map(char::to_lowercase));

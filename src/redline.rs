@@ -203,17 +203,14 @@ fn replaced(old: &str, new: &str, similarity: f32, coarse: bool) -> Redline {
 
 /// Size of the multiset intersection of two sorted slices (one merge pass).
 pub(crate) fn common_sorted<T: Ord>(a: &[T], b: &[T]) -> usize {
+    // Without branches on the comparison, which a merge of two bags cannot predict: each step
+    // advances the side(s) holding the smaller item.
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let order = a[i].cmp(&b[j]);
+        common += usize::from(order.is_eq());
+        i += usize::from(order.is_le());
+        j += usize::from(order.is_ge());
     }
     common
 }

@@ -40,7 +40,83 @@ impl Token<'_> {
 }
 
 fn is_letter(c: char) -> bool {
-    c.is_alphabetic() || is_mark(c)
+    let code = c as u32;
+    if code < 0x80 {
+        c.is_ascii_alphabetic()
+    } else if code < 0x800 {
+        two_byte().letter[(code - 0x80) as usize]
+    } else {
+        c.is_alphabetic() || is_mark(c)
+    }
+}
+
+/// Number of the two-byte characters of UTF-8, U+0080 to U+07FF.
+const TWO_BYTE_CHARS: usize = 0x800 - 0x80;
+
+/// Facts about the two-byte characters (Latin-1 and the Latin extensions, Greek, Cyrillic with
+/// the Kazakh letters): nearly every non-ASCII letter of the laws billdiff reads. Looked up in
+/// a table rather than in the standard library's compressed Unicode tables, from which it is
+/// computed once, so it agrees with them exactly.
+struct TwoByte {
+    /// `is_letter` of each.
+    letter: [bool; TWO_BYTE_CHARS],
+    /// The lowercase of each when that is one two-byte character (itself if it has no case),
+    /// else 0 (`İ` lowercases to two characters).
+    lower: [u16; TWO_BYTE_CHARS],
+}
+
+fn two_byte() -> &'static TwoByte {
+    static TABLE: std::sync::OnceLock<TwoByte> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = TwoByte {
+            letter: [false; TWO_BYTE_CHARS],
+            lower: [0; TWO_BYTE_CHARS],
+        };
+        for (k, code) in (0x80u32..0x800).enumerate() {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            table.letter[k] = c.is_alphabetic() || is_mark(c);
+            let mut lower = c.to_lowercase();
+            if let (Some(l), None) = (lower.next(), lower.next()) {
+                if l.len_utf8() == 2 {
+                    table.lower[k] = l as u16;
+                }
+            }
+        }
+        table
+    })
+}
+
+/// Writes the lowercase of `word` (as `char::to_lowercase` gives it) into `out` and returns its
+/// length, when the word is short and every character is ASCII or a two-byte one whose lowercase
+/// is one two-byte character; `None` otherwise, for the caller's general path.
+pub fn lowercase_short(word: &str, out: &mut [u8; 64]) -> Option<usize> {
+    let b = word.as_bytes();
+    if b.len() > out.len() {
+        return None;
+    }
+    let table = two_byte();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            out[i] = c.to_ascii_lowercase();
+            i += 1;
+        } else if c & 0xE0 == 0xC0 {
+            let code = (u32::from(c & 0x1F) << 6) | u32::from(*b.get(i + 1)? & 0x3F);
+            let lower = *table.lower.get((code as usize).checked_sub(0x80)?)?;
+            if lower == 0 {
+                return None;
+            }
+            out[i] = 0xC0 | (lower >> 6) as u8;
+            out[i + 1] = 0x80 | (lower & 0x3F) as u8;
+            i += 2;
+        } else {
+            return None;
+        }
+    }
+    Some(b.len())
 }
 
 /// Combining marks (accents written as separate code points) belong to their letter.
@@ -106,26 +182,7 @@ impl<'a> Iterator for Tokens<'a> {
             }
             TokenKind::Space
         } else if c.is_ascii_digit() {
-            while let Some((d, l)) = char_at(text, end) {
-                let joins =
-                    is_number_joiner(d) && bytes.get(end + l).is_some_and(|b| b.is_ascii_digit());
-                if d.is_ascii_digit() || joins {
-                    end += l;
-                } else {
-                    break;
-                }
-            }
-            // A letter suffix of one or two ASCII letters not followed by more letters: `15a`.
-            let n = bytes[end..]
-                .iter()
-                .take(3)
-                .take_while(|b| b.is_ascii_alphabetic())
-                .count();
-            if (1..=2).contains(&n)
-                && char_at(text, end + n).is_none_or(|(d, _)| !d.is_alphanumeric())
-            {
-                end += n;
-            }
+            end = number_end(text, end);
             TokenKind::Number
         } else if is_letter(c) {
             // ASCII letters and digits need no decoding: skip over them first.
@@ -156,91 +213,64 @@ impl<'a> Iterator for Tokens<'a> {
 }
 
 /// Calls `f` with every word and number of `text`, in order: the same tokens as
-/// `Tokens::new(text).filter(Token::is_word)`, found faster when the text is all ASCII (the
-/// aligner reads every word of both versions this way).
+/// `Tokens::new(text).filter(Token::is_word)`, found faster (the aligner reads every word of
+/// both versions this way).
 pub fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
-    if text.is_ascii() {
-        ascii_words(text, &mut f);
-        return;
-    }
-    // No token but white space contains white space, and none looks behind its start, so the
-    // text can be taken one blank-separated run at a time: runs that are all ASCII (most words
-    // of a German or an English law) take the fast scan, the others the tokenizer.
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| matches!(b, b' ' | b'\n' | b'\t' | b'\r'))
-            .map_or(bytes.len(), |n| start + n);
-        if end > start {
-            // Cut at ASCII bytes, so on character boundaries.
-            let run = &text[start..end];
-            if run.is_ascii() {
-                ascii_words(run, &mut f);
-            } else {
-                for token in Tokens::new(run) {
-                    if token.is_word() {
-                        f(token.text);
-                    }
-                }
-            }
-        }
-        start = end + 1;
-    }
-}
-
-/// `for_each_word` for ASCII text: a byte loop with the tokenizer's rules for ASCII.
-fn ascii_words<'a>(text: &'a str, f: &mut impl FnMut(&'a str)) {
+    // One pass with the tokenizer's rules: white space and punctuation are skipped a character
+    // at a time (no token but a word or a number starts at a letter or a digit, and none of
+    // them swallows one), runs of ASCII letters and digits a byte at a time.
     let b = text.as_bytes();
     let n = b.len();
     let mut i = 0;
     while i < n {
-        let c = b[i];
         let start = i;
+        let (c, len) = char_at(text, i).unwrap_or(('\0', 1));
+        i += len;
         if c.is_ascii_digit() {
-            i += 1;
-            loop {
-                if i < n && b[i].is_ascii_digit() {
-                    i += 1;
-                } else if i + 1 < n
-                    && matches!(b[i], b'-' | b'.' | b',' | b'/')
-                    && b[i + 1].is_ascii_digit()
-                {
-                    i += 2;
-                } else {
-                    break;
-                }
-            }
-            // A suffix of one or two letters not followed by more letters or digits: `15a`.
-            let k = b[i..]
-                .iter()
-                .take(3)
-                .take_while(|x| x.is_ascii_alphabetic())
-                .count();
-            if (1..=2).contains(&k) && b.get(i + k).is_none_or(|x| !x.is_ascii_alphanumeric()) {
-                i += k;
-            }
+            i = number_end(text, i);
             f(&text[start..i]);
-        } else if c.is_ascii_alphabetic() {
-            i += 1;
+        } else if is_letter(c) {
             loop {
-                if i < n && b[i].is_ascii_alphanumeric() {
+                while i < n && b[i].is_ascii_alphanumeric() {
                     i += 1;
-                } else if i + 1 < n
-                    && matches!(b[i], b'-' | b'\'')
-                    && b[i + 1].is_ascii_alphabetic()
-                {
-                    i += 2;
+                }
+                let Some((d, l)) = char_at(text, i) else {
+                    break;
+                };
+                let joins =
+                    is_word_joiner(d) && char_at(text, i + l).is_some_and(|(e, _)| is_letter(e));
+                if (!d.is_ascii() && is_letter(d)) || joins {
+                    i += l;
                 } else {
                     break;
                 }
             }
             f(&text[start..i]);
-        } else {
-            i += 1;
         }
     }
+}
+
+/// The end of a number token whose first digit ends at `end`: more digits, joiners followed by a
+/// digit, then a suffix of one or two ASCII letters not followed by a letter or digit (`15a`).
+fn number_end(text: &str, mut end: usize) -> usize {
+    let bytes = text.as_bytes();
+    while let Some((d, l)) = char_at(text, end) {
+        let joins = is_number_joiner(d) && bytes.get(end + l).is_some_and(|b| b.is_ascii_digit());
+        if d.is_ascii_digit() || joins {
+            end += l;
+        } else {
+            break;
+        }
+    }
+    let n = bytes[end..]
+        .iter()
+        .take(3)
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    if (1..=2).contains(&n) && char_at(text, end + n).is_none_or(|(d, _)| !d.is_alphanumeric()) {
+        end += n;
+    }
+    end
 }
 
 #[cfg(test)]
@@ -290,7 +320,7 @@ mod tests {
     }
 
     #[test]
-    fn ascii_word_scan_agrees_with_the_tokenizer() {
+    fn word_scan_of_ascii_agrees_with_the_tokenizer() {
         for text in [
             "within 24 hours, 2-1 and 18-2; don't - stop 24-hour 15a 15abc x15 a1b",
             "3.5% 100,000 1/2 1. 2- -3 a- -b a'b a' 'b 12ab. 7a-b 0x1F",
@@ -308,6 +338,29 @@ mod tests {
                 .collect();
             assert_eq!(fast, slow, "input {text:?}");
         }
+    }
+
+    #[test]
+    fn tables_agree_with_the_standard_library() {
+        let mut out = [0u8; 64];
+        for code in 0..0x800u32 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            assert_eq!(is_letter(c), c.is_alphabetic() || is_mark(c), "{c:?}");
+            let word = format!("a{c}Z");
+            let expect: String = word.chars().flat_map(char::to_lowercase).collect();
+            if let Some(len) = lowercase_short(&word, &mut out) {
+                assert_eq!(&out[..len], expect.as_bytes(), "{c:?}");
+            } else {
+                assert_ne!(expect.len(), word.len(), "{c:?} has a short lowercase");
+            }
+        }
+        assert_eq!(lowercase_short("ÄÖÜ СӘЛЕМ", &mut out), Some(17));
+        assert_eq!(&out[..17], "äöü сәлем".as_bytes());
+        // Three-byte characters and long words take the general path.
+        assert_eq!(lowercase_short("ẞ", &mut out), None);
+        assert_eq!(lowercase_short(&"a".repeat(65), &mut out), None);
     }
 
     #[test]
