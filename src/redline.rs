@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use rustc_hash::FxHashMap;
 use similar::{Algorithm, DiffOp};
 
-use crate::tokens::{tokenize, Token, TokenKind};
+use crate::tokens::{for_each_word, tokenize, Token, TokenKind};
 
 /// What counts as a difference.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -224,7 +224,98 @@ struct Step {
 }
 
 /// Diffs two texts word by word.
-pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redline {
+pub fn word_diff(old: &str, new: &str, config: &RedlineConfig) -> Redline {
+    let (head, tail) = shared_ends(old, new);
+    if head == 0 && tail == 0 {
+        return diff_middles((old, new), (0, 0), config, 0);
+    }
+    // Only the middles are tokenized and compared: in a reworded clause of a long law most of
+    // the text is the same start and end. Their words count as kept.
+    let (old_end, new_end) = (old.len() - tail, new.len() - tail);
+    let mut shared = 0;
+    for part in [&old[..head], &old[old_end..]] {
+        for_each_word(part, |_| shared += 1);
+    }
+    let middle = diff_middles((old, new), (head, tail), config, shared);
+    if middle.rewritten {
+        return replaced(old, new, middle.similarity, middle.coarse);
+    }
+    let mut ops: Vec<RedlineOp> = Vec::with_capacity(middle.ops.len() + 2);
+    let mut push = |op: RedlineOp| match ops.last_mut() {
+        Some(last) if last.kind == OpKind::Equal && op.kind == OpKind::Equal => {
+            last.old.end = op.old.end;
+            last.new.end = op.new.end;
+        }
+        _ if op.old.is_empty() && op.new.is_empty() => {}
+        _ => ops.push(op),
+    };
+    push(RedlineOp {
+        kind: OpKind::Equal,
+        old: 0..head,
+        new: 0..head,
+    });
+    for op in middle.ops {
+        push(RedlineOp {
+            kind: op.kind,
+            old: op.old.start + head..op.old.end + head,
+            new: op.new.start + head..op.new.end + head,
+        });
+    }
+    push(RedlineOp {
+        kind: OpKind::Equal,
+        old: old_end..old.len(),
+        new: new_end..new.len(),
+    });
+    Redline {
+        ops,
+        similarity: middle.similarity,
+        rewritten: false,
+        coarse: middle.coarse,
+    }
+}
+
+/// Byte lengths of a start and an end that two different texts share and that tokenize alike
+/// on both sides: the start is cut where a run of ASCII white space begins after an ASCII
+/// character, the end where such a run ends before one. No token looks behind its start, and
+/// the token before such a run ends at it, so the tokens of either text are those of its
+/// start, its middle and its end in turn. (0, 0) for equal texts.
+fn shared_ends(old: &str, new: &str) -> (usize, usize) {
+    if old == new {
+        return (0, 0);
+    }
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let blank = |c: u8| matches!(c, b' ' | b'\n' | b'\t' | b'\r');
+    let solid = |c: u8| c.is_ascii() && !blank(c);
+    let same_start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let head = (1..same_start)
+        .rev()
+        .find(|&c| blank(a[c]) && solid(a[c - 1]))
+        .unwrap_or(0);
+    let (a, b) = (&a[head..], &b[head..]);
+    let same_end = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let tail = (1..same_end)
+        .rev()
+        .find(|&t| solid(a[a.len() - t]) && blank(a[a.len() - t - 1]))
+        .unwrap_or(0);
+    (head, tail)
+}
+
+/// `word_diff` of the middles of two texts, without their shared start and end of
+/// `(head, tail)` bytes, which hold `shared` words (counted as kept in the similarity and in the
+/// bag check). Ops are in bytes of the middles.
+fn diff_middles<'a>(
+    (old_whole, new_whole): (&'a str, &'a str),
+    (head, tail): (usize, usize),
+    config: &RedlineConfig,
+    shared: usize,
+) -> Redline {
+    let old = &old_whole[head..old_whole.len() - tail];
+    let new = &new_whole[head..new_whole.len() - tail];
     let opts = &config.compare;
     let old_tokens = tokenize(old);
     let new_tokens = tokenize(new);
@@ -254,7 +345,8 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
 
     // A side with nothing to compare (empty, or only ignored tokens): the texts are equal under
     // the options when both are, else one side replaces the other.
-    if old_keys.is_empty() || new_keys.is_empty() {
+    let one_side_empty = old_keys.is_empty() != new_keys.is_empty();
+    if (old_keys.is_empty() || new_keys.is_empty()) && !(one_side_empty && shared > 0) {
         if old_keys.is_empty() && new_keys.is_empty() {
             let ops = if old.is_empty() && new.is_empty() {
                 Vec::new()
@@ -277,7 +369,7 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
     let mut coarse = false;
     // Texts that share too few words are shown as replaced anyway: skip the word diff. The
     // bags are those of `similarity` (words and numbers, compared by key), as interned ids.
-    if old != new {
+    if old != new && !one_side_empty {
         let bag = |tokens: &[Token<'_>], sig: &[usize], keys: &[u32]| {
             let mut words: Vec<u32> = sig
                 .iter()
@@ -288,46 +380,62 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
             words.sort_unstable();
             words
         };
-        let bag_similarity = bags_dice(
-            &bag(&old_tokens, &old_sig, &old_keys),
-            &bag(&new_tokens, &new_sig, &new_keys),
+        let (old_bag, new_bag) = (
+            bag(&old_tokens, &old_sig, &old_keys),
+            bag(&new_tokens, &new_sig, &new_keys),
+        );
+        let bag_similarity = dice_of(
+            common_sorted(&old_bag, &new_bag) + shared,
+            old_bag.len() + shared,
+            new_bag.len() + shared,
         );
         if bag_similarity < config.rewrite_threshold {
             return replaced(old, new, bag_similarity, false);
         }
     }
-    let mut steps: Vec<Step> =
-        if old_keys.len() > MAX_DIFF_TOKENS && new_keys.len() > MAX_DIFF_TOKENS {
-            coarse = true;
-            coarse_steps(&old_keys, &new_keys)
-        } else {
-            // A deadline too far to represent means no deadline. Short texts need none: their
-            // worst case, (N + M)^2 steps, takes milliseconds, and the clock would be read at
-            // every step of the search.
-            let deadline = if old_keys.len() + new_keys.len() <= NO_DEADLINE_TOKENS {
-                None
+    let mut steps: Vec<Step> = if one_side_empty {
+        // Only an insertion or only a deletion between the shared start and end.
+        vec![Step {
+            kind: if old_keys.is_empty() {
+                OpKind::Insert
             } else {
-                Instant::now().checked_add(config.deadline)
-            };
-            let steps = shortest_steps(&old_keys, &new_keys, key_count, space, deadline);
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                coarse = true;
-            }
-            steps
+                OpKind::Delete
+            },
+            old: (0, old_keys.len()),
+            new: (0, new_keys.len()),
+        }]
+    } else if old_keys.len() > MAX_DIFF_TOKENS && new_keys.len() > MAX_DIFF_TOKENS {
+        coarse = true;
+        coarse_steps(&old_keys, &new_keys)
+    } else {
+        // A deadline too far to represent means no deadline. Short texts need none: their
+        // worst case, (N + M)^2 steps, takes milliseconds, and the clock would be read at
+        // every step of the search.
+        let deadline = if old_keys.len() + new_keys.len() <= NO_DEADLINE_TOKENS {
+            None
+        } else {
+            Instant::now().checked_add(config.deadline)
         };
+        let steps = shortest_steps(&old_keys, &new_keys, key_count, space, deadline);
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            coarse = true;
+        }
+        steps
+    };
     steps = merge_adjacent(steps);
     let is_word = |tokens: &[Token<'_>], sig: &[usize], i: usize| tokens[sig[i]].is_word();
-    let equal_words: usize = steps
-        .iter()
-        .filter(|s| s.kind == OpKind::Equal)
-        .map(|s| {
-            (s.old.0..s.old.1)
-                .filter(|&i| is_word(&old_tokens, &old_sig, i))
-                .count()
-        })
-        .sum();
-    let old_words = old_tokens.iter().filter(|t| t.is_word()).count();
-    let new_words = new_tokens.iter().filter(|t| t.is_word()).count();
+    let equal_words: usize = shared
+        + steps
+            .iter()
+            .filter(|s| s.kind == OpKind::Equal)
+            .map(|s| {
+                (s.old.0..s.old.1)
+                    .filter(|&i| is_word(&old_tokens, &old_sig, i))
+                    .count()
+            })
+            .sum::<usize>();
+    let old_words = shared + old_tokens.iter().filter(|t| t.is_word()).count();
+    let new_words = shared + new_tokens.iter().filter(|t| t.is_word()).count();
     let changed = steps.iter().any(|s| s.kind != OpKind::Equal);
     let similarity = if old_words + new_words == 0 {
         if changed {
@@ -343,9 +451,11 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
         steps = cleanup_semantic(steps, &old_tokens, &old_sig, &new_tokens, &new_sig);
         // The cleanup absorbed every kept word into the change: the clause reads as replaced,
         // and is shown so, like one below the threshold.
-        rewritten = !steps.iter().any(|s| {
-            s.kind == OpKind::Equal && (s.old.0..s.old.1).any(|i| is_word(&old_tokens, &old_sig, i))
-        });
+        rewritten = shared == 0
+            && !steps.iter().any(|s| {
+                s.kind == OpKind::Equal
+                    && (s.old.0..s.old.1).any(|i| is_word(&old_tokens, &old_sig, i))
+            });
     }
     if rewritten {
         steps = vec![
@@ -360,8 +470,27 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str, config: &RedlineConfig) -> Redl
                 new: (0, new_keys.len()),
             },
         ];
-    } else if let Some(space) = space {
-        steps = spaces_out_of_replacements(steps, &old_keys, &new_keys, space);
+    } else {
+        if let Some(space) = space {
+            steps = spaces_out_of_replacements(steps, &old_keys, &new_keys, space);
+        }
+        let old_side = Side {
+            text: old_whole,
+            offset: head,
+            len: old.len(),
+            tokens: &old_tokens,
+            sig: &old_sig,
+            keys: &old_keys,
+        };
+        let new_side = Side {
+            text: new_whole,
+            offset: head,
+            len: new.len(),
+            tokens: &new_tokens,
+            sig: &new_sig,
+            keys: &new_keys,
+        };
+        slide_lone_changes(&mut steps, &old_side, &new_side);
     }
     let ops = to_byte_ops(
         &steps,
@@ -402,22 +531,43 @@ fn shortest_steps(
     space: Option<u32>,
     deadline: Option<Instant>,
 ) -> Vec<Step> {
+    // Words and punctuation, by position. Their common start and end are matched first, as
+    // similar would; one-sided keys are left out of the search between them only (left out
+    // before, a key that the other side lacks could no longer stop the common start, which
+    // would then run on to an earlier match than the common end offers).
+    let is_space = |k: u32| Some(k) == space;
+    let words =
+        |keys: &[u32]| -> Vec<usize> { (0..keys.len()).filter(|&i| !is_space(keys[i])).collect() };
+    let (old_words, new_words) = (words(old), words(new));
+    let start = old_words
+        .iter()
+        .zip(&new_words)
+        .take_while(|(&i, &j)| old[i] == new[j])
+        .count();
+    let end = old_words[start..]
+        .iter()
+        .rev()
+        .zip(new_words[start..].iter().rev())
+        .take_while(|(&i, &j)| old[i] == new[j])
+        .count();
+    let (old_core, new_core) = (
+        &old_words[start..old_words.len() - end],
+        &new_words[start..new_words.len() - end],
+    );
     let mut sides = vec![0u8; key_count];
-    for &k in old {
-        sides[k as usize] |= 1;
+    for &i in old_core {
+        sides[old[i] as usize] |= 1;
     }
-    for &k in new {
-        sides[k as usize] |= 2;
+    for &j in new_core {
+        sides[new[j] as usize] |= 2;
     }
-    if let Some(space) = space {
-        sides[space as usize] = 0;
-    }
-    let searched = |keys: &[u32]| -> Vec<usize> {
-        (0..keys.len())
+    let searched = |core: &[usize], keys: &[u32]| -> Vec<usize> {
+        core.iter()
+            .copied()
             .filter(|&i| sides[keys[i] as usize] == 3)
             .collect()
     };
-    let (old_kept, new_kept) = (searched(old), searched(new));
+    let (old_kept, new_kept) = (searched(old_core, old), searched(new_core, new));
     let old_searched: Vec<u32> = old_kept.iter().map(|&i| old[i]).collect();
     let new_searched: Vec<u32> = new_kept.iter().map(|&i| new[i]).collect();
     let ops = similar::capture_diff_slices_deadline(
@@ -426,10 +576,32 @@ fn shortest_steps(
         &new_searched,
         deadline,
     );
+    let mut matches: Vec<(usize, usize)> = Vec::with_capacity(start + end + ops.len());
+    matches.extend(
+        old_words[..start]
+            .iter()
+            .copied()
+            .zip(new_words[..start].iter().copied()),
+    );
+    for op in &ops {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = *op
+        {
+            matches.extend((0..len).map(|t| (old_kept[old_index + t], new_kept[new_index + t])));
+        }
+    }
+    matches.extend(
+        old_words[old_words.len() - end..]
+            .iter()
+            .copied()
+            .zip(new_words[new_words.len() - end..].iter().copied()),
+    );
     // Back to positions in the whole texts, one match at a time: in the gap before it, white
     // space at both ends matched where both sides have it, the rest deleted, then inserted
     // (the order similar gives a replacement).
-    let is_space = |k: u32| Some(k) == space;
     let mut steps: Vec<Step> = Vec::with_capacity(2 * ops.len() + 2);
     // The steps tile both texts, so an equal step joins the equal step before it.
     let equal = |steps: &mut Vec<Step>, (i, j): (usize, usize), len: usize| {
@@ -467,20 +639,10 @@ fn shortest_steps(
         equal(steps, (to_i, to_j), trailing);
     };
     let mut at = (0, 0);
-    for op in &ops {
-        if let DiffOp::Equal {
-            old_index,
-            new_index,
-            len,
-        } = *op
-        {
-            for t in 0..len {
-                let matched = (old_kept[old_index + t], new_kept[new_index + t]);
-                gap(&mut steps, at, matched);
-                equal(&mut steps, matched, 1);
-                at = (matched.0 + 1, matched.1 + 1);
-            }
-        }
+    for matched in matches {
+        gap(&mut steps, at, matched);
+        equal(&mut steps, matched, 1);
+        at = (matched.0 + 1, matched.1 + 1);
     }
     gap(&mut steps, at, (old.len(), new.len()));
     steps
@@ -625,6 +787,117 @@ fn spaces_out_of_replacements(
         i += 2;
     }
     out
+}
+
+/// One text of a diff, whose middle of `len` bytes from `offset` on was tokenized, with the
+/// tokens of the middle, the significant ones and their keys.
+struct Side<'s, 't> {
+    text: &'s str,
+    offset: usize,
+    len: usize,
+    tokens: &'t [Token<'s>],
+    sig: &'t [usize],
+    keys: &'t [u32],
+}
+
+impl Side<'_, '_> {
+    /// Byte offset in the text where significant token `i` of the middle starts (the
+    /// middle's end past the last one).
+    fn byte_at(&self, i: usize) -> usize {
+        let in_middle = if i == 0 {
+            0
+        } else {
+            self.sig.get(i).map_or(self.len, |&t| self.tokens[t].start)
+        };
+        self.offset + in_middle
+    }
+
+    /// How well a change reads when it starts or ends at byte `at`: at an end of the text,
+    /// after the end of a sentence, at white space, at punctuation, inside a phrase.
+    fn boundary(&self, at: usize) -> u8 {
+        let before = self.text[..at].chars().next_back();
+        let after = self.text[at..].chars().next();
+        match (before, after) {
+            (None, _) | (_, None) => 5,
+            (Some(l), Some(r)) if matches!(l, '.' | ';' | ':' | '!' | '?') && r.is_whitespace() => {
+                4
+            }
+            (Some(l), Some(r)) if l.is_whitespace() || r.is_whitespace() => 3,
+            (Some(l), Some(r)) if !l.is_alphanumeric() || !r.is_alphanumeric() => 2,
+            _ => 0,
+        }
+    }
+}
+
+/// How far a lone insertion or deletion is slid at most, either way.
+const MAX_SLIDE: usize = 16;
+
+/// Slides each lone insertion or deletion along the text it repeats to where its ends read
+/// best: "begründen{+. Die Behörde erteilt Auskunft+}." is the same change as
+/// "begründen.{+ Die Behörde erteilt Auskunft.+}", which reads as the sentence it adds. The
+/// place the diff found is kept unless another is strictly better.
+fn slide_lone_changes(steps: &mut [Step], old: &Side, new: &Side) {
+    for k in 0..steps.len() {
+        let s = steps[k];
+        let lone = s.kind != OpKind::Equal
+            && (k == 0 || steps[k - 1].kind == OpKind::Equal)
+            && steps.get(k + 1).is_none_or(|t| t.kind == OpKind::Equal);
+        if !lone {
+            continue;
+        }
+        let (side, (a, b)) = if s.kind == OpKind::Insert {
+            (new, s.new)
+        } else {
+            (old, s.old)
+        };
+        let pick = |st: &Step| {
+            if s.kind == OpKind::Insert {
+                st.new
+            } else {
+                st.old
+            }
+        };
+        let floor = if k > 0 { pick(&steps[k - 1]).0 } else { a };
+        let ceil = steps.get(k + 1).map_or(b, |t| pick(t).1);
+        let keys = side.keys;
+        let score = |d: isize| {
+            let at = |i: usize| side.byte_at(i.wrapping_add_signed(d));
+            side.boundary(at(a)) + side.boundary(at(b))
+        };
+        let (mut best, mut best_score) = (0isize, score(0));
+        let mut r = 0;
+        while r < MAX_SLIDE && b + r < ceil && keys[a + r] == keys[b + r] {
+            r += 1;
+            let d = r as isize;
+            if score(d) > best_score {
+                (best, best_score) = (d, score(d));
+            }
+        }
+        let mut l = 0;
+        while l < MAX_SLIDE && a > floor + l && keys[a - l - 1] == keys[b - l - 1] {
+            l += 1;
+            let d = -(l as isize);
+            if score(d) > best_score {
+                (best, best_score) = (d, score(d));
+            }
+        }
+        if best == 0 {
+            continue;
+        }
+        let shift = |x: usize| x.wrapping_add_signed(best);
+        // The equal text before grows (or shrinks) on both sides, the change moves, the equal
+        // text after shrinks (or grows).
+        if k > 0 {
+            let e = &mut steps[k - 1];
+            (e.old.1, e.new.1) = (shift(e.old.1), shift(e.new.1));
+        }
+        let c = &mut steps[k];
+        c.old = (shift(c.old.0), shift(c.old.1));
+        c.new = (shift(c.new.0), shift(c.new.1));
+        if let Some(e) = steps.get_mut(k + 1) {
+            (e.old.0, e.new.0) = (shift(e.old.0), shift(e.new.0));
+        }
+    }
 }
 
 /// Pushes a step, joining an equal one to an equal step before it; empty equal steps vanish.
@@ -1007,6 +1280,46 @@ mod tests {
         );
         // Runs of white space compare equal whatever they hold.
         check("a  b\nc", "a b c", "a b c");
+    }
+
+    #[test]
+    fn common_start_and_end_are_kept() {
+        // The comma that ends both texts stays matched, although an earlier one could be.
+        check(
+            "den Zugang vermittelt; bei Mediendiensten jede Person, die kontrolliert,",
+            "den Zugang vermittelt,",
+            "den Zugang vermittelt[-; bei Mediendiensten jede Person, die kontrolliert-],",
+        );
+        // Long shared starts and ends are not tokenized; the middle is diffed alone.
+        let start = "Die Krankenkasse kann in ihrer Satzung bestimmen, ".repeat(20);
+        let end = " in Anspruch nehmen.".repeat(20);
+        check(
+            &format!("{start}Leistungen zur Früherkennung{end}"),
+            &format!("{start}Leistungen der Prävention{end}"),
+            &format!("{start}Leistungen [-zur Früherkennung-]{{+der Prävention+}}{end}"),
+        );
+        let r = word_diff(
+            &format!("{start}a{end}"),
+            &format!("{start}b{end}"),
+            &RedlineConfig::default(),
+        );
+        assert!(!r.rewritten && r.similarity > 0.99, "{r:?}");
+    }
+
+    #[test]
+    fn lone_changes_slide_to_where_they_read_best() {
+        // An added sentence reads as one, with its full stop.
+        check(
+            "ist dies zu begründen.",
+            "ist dies zu begründen. Die in § 4 genannte Behörde erteilt Auskunft.",
+            "ist dies zu begründen.{+ Die in § 4 genannte Behörde erteilt Auskunft.+}",
+        );
+        // Between words, the place the diff found stays.
+        check(
+            "Where prohibited information is detected",
+            "Where information with clear signs is detected",
+            "Where [-prohibited -]information {+with clear signs +}is detected",
+        );
     }
 
     /// Length of a longest common subsequence, by the textbook table.
