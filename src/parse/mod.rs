@@ -289,16 +289,6 @@ const PIECE_BYTES: usize = 1 << 18;
 
 /// Walks the Markdown events once and hands the leaf blocks to `emit` in order.
 fn collect_blocks(text: &str, body_start: usize, emit: impl FnMut(Block)) {
-    // A long body is parsed piece by piece (see `chunks`): the same events, while pulldown-cmark
-    // holds the tree of one piece at a time.
-    let parser = chunks::pieces(text, body_start, PIECE_BYTES)
-        .into_iter()
-        .flat_map(|piece| {
-            let base = piece.start;
-            Parser::new_ext(&text[piece], markdown_options())
-                .into_offset_iter()
-                .map(move |(event, range)| (event, range.start + base..range.end + base))
-        });
     let mut sink = BlockSink {
         text,
         emit,
@@ -313,9 +303,9 @@ fn collect_blocks(text: &str, body_start: usize, emit: impl FnMut(Block)) {
     let mut capture: Option<(BlockKind, Range<usize>, usize)> = None;
     let mut heading_text = String::new();
 
-    for (event, range) in parser {
+    let mut on_event = |event: Event<'_>, range: Range<usize>| {
         if range.end <= body_start && range.start < body_start {
-            continue;
+            return;
         }
         if let Some((kind, _, open)) = capture.as_mut() {
             match &event {
@@ -328,7 +318,7 @@ fn collect_blocks(text: &str, body_start: usize, emit: impl FnMut(Block)) {
                         heading.text = std::mem::take(&mut heading_text);
                     }
                     sink.push(kind, range);
-                    continue;
+                    return;
                 }
                 Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t)
                     if matches!(kind, BlockKind::Heading(_)) =>
@@ -340,7 +330,7 @@ fn collect_blocks(text: &str, body_start: usize, emit: impl FnMut(Block)) {
                 }
                 _ => {}
             }
-            continue;
+            return;
         }
         match event {
             Event::Start(tag) => {
@@ -418,6 +408,14 @@ fn collect_blocks(text: &str, body_start: usize, emit: impl FnMut(Block)) {
                 sink.flush_inline();
                 sink.push(BlockKind::Other, range);
             }
+        }
+    };
+    // A long body is parsed piece by piece (see `chunks`): the same events, while pulldown-cmark
+    // holds the tree of one piece at a time.
+    for piece in chunks::pieces(text, body_start, PIECE_BYTES) {
+        let base = piece.start;
+        for (event, range) in Parser::new_ext(&text[piece], markdown_options()).into_offset_iter() {
+            on_event(event, range.start + base..range.end + base);
         }
     }
     sink.flush_inline();
