@@ -232,7 +232,6 @@ struct Prints<'b> {
     /// Bags of whole subtrees, for the heading units that need one.
     tree_bags: HashMap<ClauseIdx, Vec<u32>>,
     scratch: String,
-    radix_scratch: Vec<u32>,
     trigrams: Vec<u32>,
 }
 
@@ -317,7 +316,6 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
         sketch_values: Vec::new(),
         tree_bags: HashMap::default(),
         scratch: String::new(),
-        radix_scratch: Vec::new(),
         trigrams: Vec::new(),
     };
     for clause in &bill.clauses {
@@ -413,7 +411,7 @@ impl Prints<'_> {
             for i in self.bill.subtree(idx) {
                 bag.extend_from_slice(self.bag(i));
             }
-            sort_word_ids(&mut bag, &mut self.radix_scratch);
+            bag.sort_unstable();
             self.tree_bags.insert(idx, bag);
         }
     }
@@ -430,42 +428,6 @@ impl Prints<'_> {
         all.sort_unstable();
         all
     }
-}
-
-/// Sorts word ids: by radix (three passes over 11-bit digits, linear) when there are many, as
-/// in the bag of a whole article, else by comparison. `scratch` is reused between calls.
-fn sort_word_ids(ids: &mut Vec<u32>, scratch: &mut Vec<u32>) {
-    const RADIX_FROM: usize = 1024;
-    const BITS: u32 = 11;
-    const BUCKETS: usize = 1 << BITS;
-    if ids.len() < RADIX_FROM {
-        ids.sort_unstable();
-        return;
-    }
-    scratch.clear();
-    scratch.resize(ids.len(), 0);
-    let (mut from, mut to) = (std::mem::take(ids), std::mem::take(scratch));
-    for pass in 0..3 {
-        let shift = pass * BITS;
-        let digit = |x: u32| ((x >> shift) as usize) & (BUCKETS - 1);
-        let mut starts = [0usize; BUCKETS];
-        for &x in &from {
-            starts[digit(x)] += 1;
-        }
-        let mut at = 0;
-        for count in starts.iter_mut() {
-            (*count, at) = (at, at + *count);
-        }
-        for &x in &from {
-            let d = digit(x);
-            to[starts[d]] = x;
-            starts[d] += 1;
-        }
-        std::mem::swap(&mut from, &mut to);
-    }
-    // Three passes: the sorted ids are in `from`.
-    *ids = from;
-    *scratch = to;
 }
 
 /// The `k` keys with the highest scores, ties to the lower key (so the same keys whatever the

@@ -387,23 +387,3 @@ fn diff_queue_closer_releases_the_helper() {
     });
     assert!(done.is_empty());
 }
-
-proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
-
-    /// The radix sort of word ids gives what a comparison sort gives.
-    #[test]
-    fn word_ids_sort_by_radix_as_by_comparison(
-        ids in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..5000),
-        small in proptest::collection::vec(0u32..40, 1000..3000),
-    ) {
-        let mut scratch = Vec::new();
-        for case in [ids, small] {
-            let mut expect = case.clone();
-            expect.sort_unstable();
-            let mut got = case;
-            sort_word_ids(&mut got, &mut scratch);
-            proptest::prop_assert_eq!(got, expect);
-        }
-    }
-}
