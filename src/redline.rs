@@ -344,26 +344,27 @@ fn diff_middles<'a>(
     drop(ids);
 
     // A side with nothing to compare (empty, or only ignored tokens): the texts are equal under
-    // the options when both are, else one side replaces the other.
+    // the options when both are; else one side replaces the other, unless a shared start or
+    // end holds words (then this is an insertion or a deletion between them, scored below).
     let one_side_empty = old_keys.is_empty() != new_keys.is_empty();
-    if (old_keys.is_empty() || new_keys.is_empty()) && !(one_side_empty && shared > 0) {
-        if old_keys.is_empty() && new_keys.is_empty() {
-            let ops = if old.is_empty() && new.is_empty() {
-                Vec::new()
-            } else {
-                vec![RedlineOp {
-                    kind: OpKind::Equal,
-                    old: 0..old.len(),
-                    new: 0..new.len(),
-                }]
-            };
-            return Redline {
-                ops,
-                similarity: 1.0,
-                rewritten: false,
-                coarse: false,
-            };
-        }
+    if old_keys.is_empty() && new_keys.is_empty() {
+        let ops = if old.is_empty() && new.is_empty() {
+            Vec::new()
+        } else {
+            vec![RedlineOp {
+                kind: OpKind::Equal,
+                old: 0..old.len(),
+                new: 0..new.len(),
+            }]
+        };
+        return Redline {
+            ops,
+            similarity: 1.0,
+            rewritten: false,
+            coarse: false,
+        };
+    }
+    if one_side_empty && shared == 0 {
         return replaced(old, new, 0.0, false);
     }
     let mut coarse = false;
@@ -446,65 +447,47 @@ fn diff_middles<'a>(
     } else {
         (2 * equal_words) as f32 / (old_words + new_words) as f32
     };
-    let mut rewritten = changed && similarity < config.rewrite_threshold;
-    if !rewritten && changed {
+    if changed {
+        if similarity < config.rewrite_threshold {
+            return replaced(old, new, similarity, coarse);
+        }
         steps = cleanup_semantic(steps, &old_tokens, &old_sig, &new_tokens, &new_sig);
         // The cleanup absorbed every kept word into the change: the clause reads as replaced,
         // and is shown so, like one below the threshold.
-        rewritten = shared == 0
-            && !steps.iter().any(|s| {
+        let kept_word = shared > 0
+            || steps.iter().any(|s| {
                 s.kind == OpKind::Equal
                     && (s.old.0..s.old.1).any(|i| is_word(&old_tokens, &old_sig, i))
             });
-    }
-    if rewritten {
-        steps = vec![
-            Step {
-                kind: OpKind::Delete,
-                old: (0, old_keys.len()),
-                new: (0, 0),
-            },
-            Step {
-                kind: OpKind::Insert,
-                old: (old_keys.len(), old_keys.len()),
-                new: (0, new_keys.len()),
-            },
-        ];
-    } else {
-        if let Some(space) = space {
-            steps = spaces_out_of_replacements(steps, &old_keys, &new_keys, space);
+        if !kept_word {
+            return replaced(old, new, similarity, coarse);
         }
-        let old_side = Side {
-            text: old_whole,
-            offset: head,
-            len: old.len(),
-            tokens: &old_tokens,
-            sig: &old_sig,
-            keys: &old_keys,
-        };
-        let new_side = Side {
-            text: new_whole,
-            offset: head,
-            len: new.len(),
-            tokens: &new_tokens,
-            sig: &new_sig,
-            keys: &new_keys,
-        };
-        slide_lone_changes(&mut steps, &old_side, &new_side);
     }
-    let ops = to_byte_ops(
-        &steps,
-        old,
-        &old_tokens,
-        &old_sig,
-        new,
-        &new_tokens,
-        &new_sig,
-    );
+    if let Some(space) = space {
+        steps = spaces_out_of_replacements(steps, &old_keys, &new_keys, space);
+    }
+    let old_side = Side {
+        text: old_whole,
+        offset: head,
+        len: old.len(),
+        tokens: &old_tokens,
+        sig: &old_sig,
+        keys: &old_keys,
+    };
+    let new_side = Side {
+        text: new_whole,
+        offset: head,
+        len: new.len(),
+        tokens: &new_tokens,
+        sig: &new_sig,
+        keys: &new_keys,
+    };
+    slide_lone_changes(&mut steps, &old_side, &new_side);
+    let ops = to_byte_ops(&steps, &old_side, &new_side);
     Redline {
         ops,
         similarity,
-        rewritten,
+        rewritten: false,
         coarse,
     }
 }
@@ -519,7 +502,8 @@ fn diff_middles<'a>(
 /// between matches), so a space that appears or goes away still shows; but a run of white
 /// space never anchors a match on its own, which would cut a rewritten phrase into confetti.
 ///
-/// Keys found on one side only are left out of the search, as GNU diff and git's xdiff leave
+/// Between the common start and end, keys found on one side only are left out of the search,
+/// as GNU diff and git's xdiff leave
 /// out lines without a match: no common subsequence can hold them, so a longest common
 /// subsequence of what remains is one of the whole, and they are deleted or inserted where they
 /// stand. In a reworded clause most changed words are such keys, so the search runs over fewer
@@ -539,17 +523,9 @@ fn shortest_steps(
     let words =
         |keys: &[u32]| -> Vec<usize> { (0..keys.len()).filter(|&i| !is_space(keys[i])).collect() };
     let (old_words, new_words) = (words(old), words(new));
-    let start = old_words
-        .iter()
-        .zip(&new_words)
-        .take_while(|(&i, &j)| old[i] == new[j])
-        .count();
-    let end = old_words[start..]
-        .iter()
-        .rev()
-        .zip(new_words[start..].iter().rev())
-        .take_while(|(&i, &j)| old[i] == new[j])
-        .count();
+    let (start, end) = common_ends(old_words.len(), new_words.len(), |i, j| {
+        old[old_words[i]] == new[new_words[j]]
+    });
     let (old_core, new_core) = (
         &old_words[start..old_words.len() - end],
         &new_words[start..new_words.len() - end],
@@ -648,17 +624,20 @@ fn shortest_steps(
     steps
 }
 
+/// Lengths of the common start and end of two sequences of `n` and `m` items, `same(i, j)`
+/// telling whether item `i` of the first equals item `j` of the second; the end is counted
+/// after the start, so they do not overlap.
+fn common_ends(n: usize, m: usize, same: impl Fn(usize, usize) -> bool) -> (usize, usize) {
+    let start = (0..n.min(m)).take_while(|&k| same(k, k)).count();
+    let end = (0..n.min(m) - start)
+        .take_while(|&k| same(n - 1 - k, m - 1 - k))
+        .count();
+    (start, end)
+}
+
 /// Common prefix and suffix, one replacement in between: the diff of last resort.
 fn coarse_steps<T: PartialEq>(old: &[T], new: &[T]) -> Vec<Step> {
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let max_suffix = old.len().min(new.len()) - prefix;
-    let suffix = old
-        .iter()
-        .rev()
-        .zip(new.iter().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let (prefix, suffix) = common_ends(old.len(), new.len(), |i, j| old[i] == new[j]);
     let (oe, ne) = (old.len() - suffix, new.len() - suffix);
     let mut steps = vec![Step {
         kind: OpKind::Equal,
@@ -801,15 +780,19 @@ struct Side<'s, 't> {
 }
 
 impl Side<'_, '_> {
-    /// Byte offset in the text where significant token `i` of the middle starts (the
-    /// middle's end past the last one).
-    fn byte_at(&self, i: usize) -> usize {
-        let in_middle = if i == 0 {
+    /// Byte offset in the middle where its significant token `i` starts (0 for the first, so
+    /// that ignored tokens before it go with it; the middle's length past the last one).
+    fn middle_byte_at(&self, i: usize) -> usize {
+        if i == 0 {
             0
         } else {
             self.sig.get(i).map_or(self.len, |&t| self.tokens[t].start)
-        };
-        self.offset + in_middle
+        }
+    }
+
+    /// Byte offset in the whole text where significant token `i` of the middle starts.
+    fn byte_at(&self, i: usize) -> usize {
+        self.offset + self.middle_byte_at(i)
     }
 
     /// How well a change reads when it starts or ends at byte `at`: at an end of the text,
@@ -1023,30 +1006,11 @@ fn cleanup_semantic(
 /// Turns steps over significant tokens into byte ranges over the texts. Each step covers its
 /// tokens and the ignored tokens after them (before the next significant token); the first
 /// step also covers ignored tokens at the start.
-fn to_byte_ops(
-    steps: &[Step],
-    old: &str,
-    old_tokens: &[Token<'_>],
-    old_sig: &[usize],
-    new: &str,
-    new_tokens: &[Token<'_>],
-    new_sig: &[usize],
-) -> Vec<RedlineOp> {
-    let bound = |text: &str, tokens: &[Token<'_>], sig: &[usize], i: usize| -> usize {
-        if i == 0 {
-            0
-        } else if i >= sig.len() {
-            text.len()
-        } else {
-            tokens[sig[i]].start
-        }
-    };
+fn to_byte_ops(steps: &[Step], old: &Side, new: &Side) -> Vec<RedlineOp> {
     let mut ops: Vec<RedlineOp> = Vec::with_capacity(steps.len() + 1);
     for s in steps {
-        let old_range =
-            bound(old, old_tokens, old_sig, s.old.0)..bound(old, old_tokens, old_sig, s.old.1);
-        let new_range =
-            bound(new, new_tokens, new_sig, s.new.0)..bound(new, new_tokens, new_sig, s.new.1);
+        let old_range = old.middle_byte_at(s.old.0)..old.middle_byte_at(s.old.1);
+        let new_range = new.middle_byte_at(s.new.0)..new.middle_byte_at(s.new.1);
         let (old_range, new_range) = match s.kind {
             OpKind::Equal => (old_range, new_range),
             OpKind::Delete => (old_range.clone(), new_range.start..new_range.start),
@@ -1061,12 +1025,12 @@ fn to_byte_ops(
             new: new_range,
         });
     }
-    if ops.is_empty() && (!old.is_empty() || !new.is_empty()) {
+    if ops.is_empty() && (old.len > 0 || new.len > 0) {
         // Only ignored tokens on both sides (e.g. punctuation with ignore_punctuation).
         ops.push(RedlineOp {
             kind: OpKind::Equal,
-            old: 0..old.len(),
-            new: 0..new.len(),
+            old: 0..old.len,
+            new: 0..new.len,
         });
     }
     ops

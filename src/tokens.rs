@@ -169,7 +169,6 @@ impl<'a> Iterator for Tokens<'a> {
 
     fn next(&mut self) -> Option<Token<'a>> {
         let text = self.text;
-        let bytes = text.as_bytes();
         let start = self.at;
         let (c, len) = char_at(text, start)?;
         let mut end = start + len;
@@ -185,20 +184,7 @@ impl<'a> Iterator for Tokens<'a> {
             end = number_end(text, end);
             TokenKind::Number
         } else if is_letter(c) {
-            // ASCII letters and digits need no decoding: skip over them first.
-            end += bytes[end..]
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric())
-                .count();
-            while let Some((d, l)) = char_at(text, end) {
-                let joins =
-                    is_word_joiner(d) && char_at(text, end + l).is_some_and(|(e, _)| is_letter(e));
-                if is_letter(d) || d.is_ascii_digit() || joins {
-                    end += l;
-                } else {
-                    break;
-                }
-            }
+            end = word_end(text, end);
             TokenKind::Word
         } else {
             TokenKind::Punct
@@ -230,22 +216,28 @@ pub fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
             i = number_end(text, i);
             f(&text[start..i]);
         } else if is_letter(c) {
-            loop {
-                while i < n && b[i].is_ascii_alphanumeric() {
-                    i += 1;
-                }
-                let Some((d, l)) = char_at(text, i) else {
-                    break;
-                };
-                let joins =
-                    is_word_joiner(d) && char_at(text, i + l).is_some_and(|(e, _)| is_letter(e));
-                if (!d.is_ascii() && is_letter(d)) || joins {
-                    i += l;
-                } else {
-                    break;
-                }
-            }
+            i = word_end(text, i);
             f(&text[start..i]);
+        }
+    }
+}
+
+/// The end of a word token whose first letter ends at `end`: more letters and digits, and
+/// joiners followed by a letter. Runs of ASCII letters and digits are skipped a byte at a time.
+fn word_end(text: &str, mut end: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+            end += 1;
+        }
+        let Some((d, l)) = char_at(text, end) else {
+            return end;
+        };
+        let joins = is_word_joiner(d) && char_at(text, end + l).is_some_and(|(e, _)| is_letter(e));
+        if (!d.is_ascii() && is_letter(d)) || joins {
+            end += l;
+        } else {
+            return end;
         }
     }
 }

@@ -228,6 +228,22 @@ impl<'a> SlidingBag<'a> {
     }
 }
 
+/// How much of a clause of `words` words a quote of `quote` words is searched in: the first
+/// `n` words (clauses are short; a very long one is searched in its first part only), with the
+/// window lengths to try, each at most `n`. Reworded quotes grow or shrink: windows from half
+/// to twice the quote's length, unless the clause is so long that only the quote's own length
+/// is affordable.
+fn search_extent(words: usize, quote: usize) -> (usize, Vec<usize>) {
+    let w = quote.min(words);
+    let n = words.min(20_000);
+    let lengths: Vec<usize> = if n * w <= 20_000 {
+        ((w / 2).max(1)..=(2 * w)).collect()
+    } else {
+        vec![w]
+    };
+    (n, lengths.into_iter().filter(|&len| len <= n).collect())
+}
+
 /// The best window of `text` for the quote: its byte range and score.
 pub fn fuzzy_find(text: &str, spec: &AnnotationSpec) -> Option<(Range<usize>, f32)> {
     let exact = spec.target.exact.as_deref()?;
@@ -265,21 +281,9 @@ pub fn fuzzy_find(text: &str, spec: &AnnotationSpec) -> Option<(Range<usize>, f3
         ids(&suffix, &mut id_of),
     );
     let n_ids = id_of.len();
-    let w = q.len().min(words.len());
-    // Clauses are short; a very long one is searched in its first part only.
-    let n = words.len().min(20_000);
+    let (n, lengths) = search_extent(words.len(), q.len());
     let mut best: Option<(usize, usize, f32)> = None;
-    // Reworded quotes grow or shrink: try windows from half to twice the quote's length, unless
-    // the clause is so long that only the quote's own length is affordable.
-    let lengths: Vec<usize> = if n * w <= 20_000 {
-        ((w / 2).max(1)..=(2 * w)).collect()
-    } else {
-        vec![w]
-    };
     for len in lengths {
-        if len > n {
-            continue;
-        }
         let mut window = SlidingBag::new(&text_ids, &q, n_ids);
         let mut before = SlidingBag::new(&text_ids, &p, n_ids);
         let mut after = SlidingBag::new(&text_ids, &s, n_ids);

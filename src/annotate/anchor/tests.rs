@@ -157,21 +157,9 @@ fn fuzzy_find_reference(text: &str, spec: &AnnotationSpec) -> Option<(Range<usiz
     let q: Vec<&str> = quote.iter().map(String::as_str).collect();
     let p: Vec<&str> = prefix.iter().map(String::as_str).collect();
     let s: Vec<&str> = suffix.iter().map(String::as_str).collect();
-    let w = q.len().min(words.len());
-    // Clauses are short; a very long one is searched in its first part only.
-    let n = words.len().min(20_000);
+    let (n, lengths) = search_extent(words.len(), q.len());
     let mut best: Option<(usize, usize, f32)> = None;
-    // Reworded quotes grow or shrink: try windows from half to twice the quote's length, unless
-    // the clause is so long that only the quote's own length is affordable.
-    let lengths: Vec<usize> = if n * w <= 20_000 {
-        ((w / 2).max(1)..=(2 * w)).collect()
-    } else {
-        vec![w]
-    };
     for len in lengths {
-        if len > n {
-            continue;
-        }
         for start in 0..=(n - len) {
             let window: Vec<&str> = words[start..start + len]
                 .iter()
