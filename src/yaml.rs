@@ -47,6 +47,21 @@ fn plain_message(rendered: &str) -> String {
         let lower = c.to_lowercase();
         msg.replace_range(..1, &lower);
     }
+    // The parser's words for the two shapes, in the words of someone writing the file.
+    for (said, meant) in [
+        (
+            "expected mapping start",
+            "expected a mapping here (`key: value` lines)",
+        ),
+        (
+            "expected sequence start",
+            "expected a list here (`- item` lines)",
+        ),
+    ] {
+        if let Some(rest) = msg.strip_prefix(said) {
+            msg = format!("{meant}{rest}");
+        }
+    }
     msg
 }
 
@@ -54,6 +69,15 @@ fn plain_message(rendered: &str) -> String {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn a_list_where_a_mapping_belongs_is_named_plainly() {
+        let err = from_str::<BTreeMap<String, String>>("- a\n- b\n", "a.yaml", 1).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.yaml:1:1: expected a mapping here (`key: value` lines)"
+        );
+    }
 
     #[test]
     fn error_points_into_the_containing_file() {
