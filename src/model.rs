@@ -87,28 +87,29 @@ impl Language {
 
 /// One unit of the bill: a part, chapter, article, paragraph, sub-paragraph or point.
 ///
-/// A large bill has hundreds of thousands of these, so the record is kept small: rarely set
-/// strings are boxed, line numbers and depth are 32-bit, and the text is usually a shared slice
-/// of the source (see [`ClauseText`]).
+/// A large bill has hundreds of thousands of these, so the record is kept small and needs few
+/// allocations: ids, citations, numbers and markers are kept in place ([`ShortStr`]), so is the
+/// usual single span of own text ([`OwnSpans`]), the rarely set heading is boxed, line numbers
+/// and depth are 32-bit, and the text is usually a shared slice of the source ([`ClauseText`]).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Clause {
     /// Machine id, unique in the version: `art18-2.p3.sp2`, `s3a.p2.i1.a`, `ch2`.
-    pub id: String,
+    pub id: ShortStr,
     /// Citation as people write it: "Article 18-2(3)(2)", "§ 3a Abs. 2 Nr. 1".
-    pub label: String,
+    pub label: ShortStr,
     pub kind: ClauseKind,
     /// The number as printed ("18-2", "3a", "205<sup>2</sup>", "a"); `None` for unnumbered units.
-    pub number: Option<Box<str>>,
+    pub number: Option<ShortStr>,
     /// The label as printed at the start of a body clause (`2-1.`, `(3)`, `3-1)`, `aa)`); empty
     /// for heading clauses.
-    pub marker: Box<str>,
+    pub marker: ShortStr,
     /// The heading title ("Removal of information"), for heading clauses that have one.
     pub heading: Option<Box<str>>,
     /// The clause's own text, without its label and without its sub-clauses, whitespace folded.
     pub text: ClauseText,
     /// Byte ranges of the source that make up the clause's own text (heading line first).
     #[serde(skip)]
-    pub own_spans: Box<[Range<usize>]>,
+    pub own_spans: OwnSpans,
     /// Bytes of the whole clause with its sub-clauses, from its first byte to its last.
     pub span: Range<usize>,
     /// First and last line (1-based) of `span`.
@@ -233,54 +234,217 @@ impl From<String> for ClauseText {
     }
 }
 
-impl Deref for ClauseText {
-    type Target = str;
-    fn deref(&self) -> &str {
+/// The traits that make a text type read, compare, print and serialize as the `&str` its
+/// `as_str` gives ([`ClauseText`], [`ShortStr`]).
+macro_rules! reads_as_str {
+    ($ty:ty) => {
+        impl Deref for $ty {
+            type Target = str;
+            fn deref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl Eq for $ty {}
+
+        impl PartialEq<str> for $ty {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $ty {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(self.as_str(), f)
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+reads_as_str!(ClauseText);
+reads_as_str!(ShortStr);
+
+/// The byte ranges of a clause's own text: nearly always one, kept in place; a clause with
+/// continuation text (a lead-in, then points, then a trailing sentence) boxes its list.
+/// Reads as a slice of ranges (it dereferences to one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnSpans {
+    One(Range<usize>),
+    Many(Box<[Range<usize>]>),
+}
+
+impl Default for OwnSpans {
+    fn default() -> Self {
+        OwnSpans::Many(Box::default())
+    }
+}
+
+impl From<Vec<Range<usize>>> for OwnSpans {
+    fn from(mut spans: Vec<Range<usize>>) -> Self {
+        match spans.len() {
+            1 => OwnSpans::One(spans.swap_remove(0)),
+            _ => OwnSpans::Many(spans.into_boxed_slice()),
+        }
+    }
+}
+
+impl Deref for OwnSpans {
+    type Target = [Range<usize>];
+    fn deref(&self) -> &[Range<usize>] {
+        match self {
+            OwnSpans::One(span) => std::slice::from_ref(span),
+            OwnSpans::Many(spans) => spans,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a OwnSpans {
+    type Item = &'a Range<usize>;
+    type IntoIter = std::slice::Iter<'a, Range<usize>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// A short string kept in the record that holds it: ids (`art18-2.p3.sp2`), citations
+/// ("§ 3a Abs. 2 Nr. 1"), numbers and markers as printed. Nearly all of them fit in 22 bytes,
+/// and a large bill has hundreds of thousands of each, so they are not given an allocation of
+/// their own; a longer one is boxed. Reads as a `&str` (it dereferences to one), compares,
+/// hashes and serializes as one.
+#[derive(Clone)]
+pub struct ShortStr(ShortRepr);
+
+/// Longest text a [`ShortStr`] keeps in place (with its length and the variant's tag, the
+/// same 24 bytes as a `String`).
+const SHORT_INLINE: usize = 22;
+
+#[derive(Clone)]
+enum ShortRepr {
+    /// `bytes[..len]` is UTF-8: it is only ever filled with whole `&str`s, by `ShortStr::concat`.
+    Inline {
+        len: u8,
+        bytes: [u8; SHORT_INLINE],
+    },
+    Boxed(Box<str>),
+}
+
+impl ShortStr {
+    /// The parts joined, without an intermediate `String`.
+    pub fn concat(parts: &[&str]) -> ShortStr {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        if len > SHORT_INLINE {
+            let mut text = String::with_capacity(len);
+            for p in parts {
+                text.push_str(p);
+            }
+            return ShortStr(ShortRepr::Boxed(text.into_boxed_str()));
+        }
+        let mut bytes = [0u8; SHORT_INLINE];
+        let mut at = 0;
+        for p in parts {
+            bytes[at..at + p.len()].copy_from_slice(p.as_bytes());
+            at += p.len();
+        }
+        ShortStr(ShortRepr::Inline {
+            len: len as u8,
+            bytes,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            ShortRepr::Inline { len, bytes } => {
+                let bytes = &bytes[..usize::from(*len)];
+                // SAFETY: `concat`, the only place that builds this variant, fills
+                // `bytes[..len]` with whole `&str`s end to end, so it is valid UTF-8; the
+                // fields are private and never changed afterwards.
+                unsafe { std::str::from_utf8_unchecked(bytes) }
+            }
+            ShortRepr::Boxed(text) => text,
+        }
+    }
+}
+
+impl Default for ShortStr {
+    fn default() -> Self {
+        ShortStr::concat(&[])
+    }
+}
+
+impl From<&str> for ShortStr {
+    fn from(text: &str) -> Self {
+        ShortStr::concat(&[text])
+    }
+}
+
+impl From<String> for ShortStr {
+    /// Keeps the allocation of a long string; copies a short one in place.
+    fn from(text: String) -> Self {
+        if text.len() > SHORT_INLINE {
+            ShortStr(ShortRepr::Boxed(text.into_boxed_str()))
+        } else {
+            ShortStr::concat(&[&text])
+        }
+    }
+}
+
+impl std::borrow::Borrow<str> for ShortStr {
+    fn borrow(&self) -> &str {
         self.as_str()
     }
 }
 
-impl AsRef<str> for ClauseText {
-    fn as_ref(&self) -> &str {
-        self.as_str()
+impl PartialOrd for ShortStr {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
-impl PartialEq for ClauseText {
-    fn eq(&self, other: &Self) -> bool {
+impl Ord for ShortStr {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for ShortStr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialEq<String> for ShortStr {
+    fn eq(&self, other: &String) -> bool {
         self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for ClauseText {}
-
-impl PartialEq<str> for ClauseText {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for ClauseText {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl fmt::Debug for ClauseText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Display for ClauseText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ClauseText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -450,6 +614,66 @@ mod tests {
         let mut empty = ClauseText::default();
         empty.push_line("erste");
         assert_eq!(empty, ClauseText::from("erste".to_string()));
+    }
+
+    #[test]
+    fn short_strings_in_place_and_boxed_read_back_exactly() {
+        // 22 bytes fit in place, 23 do not; "ä" and "ж" are two bytes, "²" too.
+        for text in [
+            "",
+            "p",
+            "art18-2.p3.sp2",
+            "§ 3a Abs. 2 Nr. 1 Buc",
+            "§ 3a Abs. 2 Nr. 1 Buch",
+        ] {
+            let short = ShortStr::from(text);
+            assert_eq!(short.as_str(), text);
+            assert_eq!(ShortStr::from(text.to_string()), short);
+            assert_eq!(
+                serde_json::to_string(&short).unwrap(),
+                serde_json::to_string(text).unwrap()
+            );
+        }
+        assert!(matches!(
+            ShortStr::from("§ 3a Abs. 2 Nr. 1 Buc").0,
+            ShortRepr::Inline { .. }
+        ));
+        assert!(matches!(
+            ShortStr::from("§ 3a Abs. 2 Nr. 1 Buch").0,
+            ShortRepr::Boxed(_)
+        ));
+        let joined = ShortStr::concat(&["статья 15-1", "(", "ж", ")"]);
+        assert_eq!(joined, "статья 15-1(ж)");
+        assert_eq!(
+            format!("{joined} / {joined:?}"),
+            "статья 15-1(ж) / \"статья 15-1(ж)\""
+        );
+        let set: std::collections::HashSet<ShortStr> = [joined.clone()].into_iter().collect();
+        assert!(set.contains("статья 15-1(ж)"));
+        let (a, ab) = (ShortStr::from("a"), ShortStr::from("ab"));
+        assert!(a < ab);
+    }
+
+    proptest::proptest! {
+        /// `concat` is `[..].concat()` whatever the lengths and scripts of the parts.
+        #[test]
+        fn short_str_concat_is_plain_concatenation(parts in proptest::collection::vec("[a-zäöüß§(). 0-9а-яёңғқ²-]{0,9}", 0..5)) {
+            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+            let joined = ShortStr::concat(&refs);
+            proptest::prop_assert_eq!(joined.as_str(), parts.concat());
+        }
+    }
+
+    #[test]
+    fn own_spans_read_as_a_slice() {
+        #[allow(clippy::single_range_in_vec_init)] // a list of one span, not the numbers 3 to 8
+        let one = OwnSpans::from(vec![3..9]);
+        assert_eq!(one, OwnSpans::One(3..9));
+        assert_eq!(one.len(), 1);
+        let many = OwnSpans::from(vec![3..9, 12..20]);
+        assert_eq!(many.iter().map(|s| s.end).max(), Some(20));
+        assert_eq!((&many).into_iter().count(), 2);
+        assert!(OwnSpans::default().is_empty());
     }
 
     /// Debug builds stop at the bug; release builds copy rather than panic.

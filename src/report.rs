@@ -66,7 +66,7 @@ impl<'r> Report<'r> {
         let mut seen_new: std::collections::HashSet<ClauseIdx> = Default::default();
         for pair in rows {
             let anchor = match (pair.new, pair.old) {
-                (Some(n), _) => new.clauses[n].id.clone(),
+                (Some(n), _) => new.clauses[n].id.to_string(),
                 (None, Some(o)) => format!("old-{}", old.clauses[o].id),
                 (None, None) => continue,
             };
@@ -101,7 +101,7 @@ impl<'r> Report<'r> {
         }
         for n in extra {
             entries.push(Entry {
-                anchor: new.clauses[n].id.clone(),
+                anchor: new.clauses[n].id.to_string(),
                 pair: pair_of_new.get(n).copied().flatten(),
                 new: Some(n),
                 old: alignment.new_to_old[n],

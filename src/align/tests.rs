@@ -22,10 +22,10 @@ fn changes_with(old: &str, new: &str, config: &AlignConfig) -> String {
         }
         let o = p
             .old
-            .map_or("-".to_string(), |i| old.clauses[i].label.clone());
+            .map_or("-".to_string(), |i| old.clauses[i].label.to_string());
         let n = p
             .new
-            .map_or("-".to_string(), |i| new.clauses[i].label.clone());
+            .map_or("-".to_string(), |i| new.clauses[i].label.to_string());
         let mut extra = String::new();
         for &s in &p.split_into {
             extra.push_str(&format!(" +{}", new.clauses[s].label));

@@ -396,7 +396,7 @@ pub fn anchor_all<'a>(
                 None => Anchor {
                     state: AnchorState::Anchored,
                     written_clause: wc,
-                    written_label: w_bill.clauses[wc].label.clone(),
+                    written_label: w_bill.clauses[wc].label.to_string(),
                     clause: Some(wc),
                     candidates: Vec::new(),
                     found: None,
@@ -431,7 +431,7 @@ fn carry(
     let base = Anchor {
         state: AnchorState::Orphaned,
         written_clause: wc,
-        written_label: w.clauses[wc].label.clone(),
+        written_label: w.clauses[wc].label.to_string(),
         clause: None,
         candidates: Vec::new(),
         found: None,

@@ -5,7 +5,7 @@
 //! Pure string functions, no tree building (that is `parse::build`). Every function reads the
 //! source text as written, so an escaped `3\. April` is never taken for a label.
 
-use crate::model::ClauseKind;
+use crate::model::{ClauseKind, ShortStr};
 
 /// How a body label is written; labels of one style are siblings, a new style nests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,7 +27,7 @@ pub enum LabelStyle {
 pub struct BodyLabel {
     pub style: LabelStyle,
     /// The number or letter as printed, without brackets and dot: `2a`, `3-1`, `aa`, `а`.
-    pub number: String,
+    pub number: ShortStr,
     /// Bytes taken by the label and the white space after it.
     pub len: usize,
 }
@@ -103,7 +103,7 @@ impl LabelRef<'_> {
     pub fn into_label(self) -> BodyLabel {
         BodyLabel {
             style: self.style,
-            number: self.number.to_string(),
+            number: ShortStr::from(self.number),
             len: self.len,
         }
     }

@@ -17,7 +17,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::model::{
     Bill, Clause, ClauseIdx, ClauseKind, ClauseText, Diagnostic, FrontMatter, Language, LooseKind,
-    LooseText, Severity,
+    LooseText, OwnSpans, Severity, ShortStr,
 };
 use crate::source::Source;
 use label::{body_label, classify_heading, scan_body_label, BodyLabel, HeadingClass, LabelStyle};
@@ -182,7 +182,7 @@ impl ItemMarker {
         let start = self.number_start;
         BodyLabel {
             style: self.style,
-            number: text[start..start + self.number_len].to_string(),
+            number: ShortStr::from(&text[start..start + self.number_len]),
             len: self.len,
         }
     }
@@ -787,10 +787,10 @@ impl<'s> TreeBuilder<'s> {
         let id = custom_id.unwrap_or(id_part);
         let idx = self.push_clause(
             parent,
-            id,
-            label,
+            ShortStr::from(id),
+            ShortStr::from(label),
             kind,
-            number,
+            number.map(ShortStr::from),
             heading,
             ClauseText::default(),
             range,
@@ -876,12 +876,12 @@ impl<'s> TreeBuilder<'s> {
             Some(p) => {
                 let p = &self.clauses[p];
                 (
-                    concat(&[&p.id, ".", id_prefix, &number]),
+                    ShortStr::concat(&[&p.id, ".", id_prefix, &number]),
                     body_citation(self.language, Some(&p.label), label.style, &label.number),
                 )
             }
             None => (
-                concat(&[id_prefix, &number]),
+                ShortStr::concat(&[id_prefix, &number]),
                 body_citation(self.language, None, label.style, &label.number),
             ),
         };
@@ -905,7 +905,7 @@ impl<'s> TreeBuilder<'s> {
             own,
             repealed,
         );
-        self.clauses[idx].marker = marker.into_boxed_str();
+        self.clauses[idx].marker = marker;
         self.labels.push(Open {
             style: label.style,
             clause: idx,
@@ -959,10 +959,10 @@ impl<'s> TreeBuilder<'s> {
     fn push_clause(
         &mut self,
         parent: Option<ClauseIdx>,
-        id: String,
-        label: String,
+        id: ShortStr,
+        label: ShortStr,
         kind: ClauseKind,
-        number: Option<String>,
+        number: Option<ShortStr>,
         heading: Option<String>,
         text: ClauseText,
         span: Range<usize>,
@@ -975,11 +975,11 @@ impl<'s> TreeBuilder<'s> {
             id,
             label,
             kind,
-            number: number.map(String::into_boxed_str),
-            marker: Box::default(),
+            number,
+            marker: ShortStr::default(),
             heading: heading.map(String::into_boxed_str),
             text,
-            own_spans: Box::new([span.clone()]),
+            own_spans: OwnSpans::One(span.clone()),
             span,
             lines: (0, 0),
             repealed,
@@ -1005,13 +1005,13 @@ impl<'s> TreeBuilder<'s> {
             let mut spans = Vec::with_capacity(1 + group.len());
             spans.extend(clause.own_spans.iter().cloned());
             spans.extend(group.iter().map(|(_, span)| span.clone()));
-            clause.own_spans = spans.into_boxed_slice();
+            clause.own_spans = OwnSpans::from(spans);
         }
     }
 
     /// The id itself when it is new, else the id with the first free `~n` suffix (and a
     /// warning). `idx` is the clause that gets it.
-    fn unique_id(&mut self, id: String, at: usize, idx: ClauseIdx) -> String {
+    fn unique_id(&mut self, id: ShortStr, at: usize, idx: ClauseIdx) -> ShortStr {
         let Some(count) = self.ids.count_again(&self.clauses, &id) else {
             self.ids.insert(&id, idx);
             return id;
@@ -1028,7 +1028,7 @@ impl<'s> TreeBuilder<'s> {
             location: self.source.locate(at),
             message: format!("duplicate clause id `{id}`, this one is called `{unique}`"),
         });
-        unique
+        ShortStr::from(unique)
     }
 
     fn finish(mut self) -> Built {
@@ -1481,13 +1481,13 @@ fn article_label(language: Language, word: &str, number: &str) -> String {
 }
 
 /// A body label as printed: `(3)`, `2-1.`, `3-1)`, `(a)`, `aa)`.
-fn printed_marker(style: LabelStyle, number: &str) -> String {
+fn printed_marker(style: LabelStyle, number: &str) -> ShortStr {
     let (before, after) = match style {
         LabelStyle::ParenNumber | LabelStyle::ParenLetter => ("(", ")"),
         LabelStyle::DotNumber => ("", "."),
         LabelStyle::CloseParenNumber | LabelStyle::Letter { .. } => ("", ")"),
     };
-    concat(&[before, number, after])
+    ShortStr::concat(&[before, number, after])
 }
 
 /// What goes before and after the number in the citation segment of a body label: `(3)`,
@@ -1530,11 +1530,11 @@ fn body_citation(
     parent: Option<&str>,
     style: LabelStyle,
     number: &str,
-) -> String {
+) -> ShortStr {
     let (before, after) = segment_affixes(language, style);
     match parent {
-        Some(parent) => concat(&[parent, label_joint(language), before, number, after]),
-        None => concat(&[before, number, after]),
+        Some(parent) => ShortStr::concat(&[parent, label_joint(language), before, number, after]),
+        None => ShortStr::concat(&[before, number, after]),
     }
 }
 

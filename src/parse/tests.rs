@@ -26,7 +26,7 @@ fn tree(markdown: &str) -> String {
             "loose {:?} @{}: {}\n",
             l.kind,
             l.parent
-                .map_or("-".to_string(), |p| bill.clauses[p].id.clone()),
+                .map_or("-".to_string(), |p| bill.clauses[p].id.to_string()),
             l.text
         ));
     }

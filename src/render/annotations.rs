@@ -73,7 +73,7 @@ fn at_clause(index: &[(ClauseIdx, usize)], clause: ClauseIdx) -> impl Iterator<I
 /// Where an annotation now points, as people cite it.
 pub fn now_at(a: &Anchored<'_>, version: &Bill) -> String {
     match (a.anchor.clause, a.anchor.candidates.is_empty()) {
-        (Some(c), _) => version.clauses[c].label.clone(),
+        (Some(c), _) => version.clauses[c].label.to_string(),
         (None, false) => a
             .anchor
             .candidates

@@ -58,8 +58,8 @@ pub fn describe(pair: &Pair, old: &Bill, new: &Bill) -> String {
     let n = pair.new.map(|i| &new.clauses[i]);
     let mut head = match (o, n) {
         (Some(o), Some(n)) if o.label != n.label => format!("{} → {}", o.label, n.label),
-        (Some(o), _) => o.label.clone(),
-        (None, Some(n)) => n.label.clone(),
+        (Some(o), _) => o.label.to_string(),
+        (None, Some(n)) => n.label.to_string(),
         (None, None) => String::new(),
     };
     let mut notes: Vec<String> = Vec::new();
@@ -89,12 +89,14 @@ pub fn describe(pair: &Pair, old: &Bill, new: &Bill) -> String {
         notes.push("renumbered".into());
     }
     if pair.moved {
-        let from = o
-            .and_then(|o| o.parent)
-            .map_or_else(|| "top level".to_string(), |p| old.clauses[p].label.clone());
-        let to = n
-            .and_then(|n| n.parent)
-            .map_or_else(|| "top level".to_string(), |p| new.clauses[p].label.clone());
+        let from = o.and_then(|o| o.parent).map_or_else(
+            || "top level".to_string(),
+            |p| old.clauses[p].label.to_string(),
+        );
+        let to = n.and_then(|n| n.parent).map_or_else(
+            || "top level".to_string(),
+            |p| new.clauses[p].label.to_string(),
+        );
         if from == to {
             notes.push(format!("moved within {to}"));
         } else {
@@ -352,13 +354,13 @@ pub fn summarize(alignment: &Alignment, rows: &[&Pair], old: &Bill, new: &Bill) 
         let key = match (p.new, p.old) {
             (Some(n), _) => {
                 let r = new.root_of(n);
-                (0, r, new.clauses[r].label.clone())
+                (0, r, new.clauses[r].label.to_string())
             }
             (None, Some(o)) => {
                 // A removed clause counts under the new unit its old unit became, if any.
                 let r = old.root_of(o);
                 match alignment_root(r) {
-                    Some(nr) => (0, nr, new.clauses[nr].label.clone()),
+                    Some(nr) => (0, nr, new.clauses[nr].label.to_string()),
                     None => (1, r, format!("{} (old)", old.clauses[r].label)),
                 }
             }

@@ -119,7 +119,7 @@ mod real_pairs {
             .iter()
             .find(|p| p.old == Some(o))
             .expect("a pair holds it");
-        (p.kind, p.new.map(|n| new.clauses[n].id.clone()))
+        (p.kind, p.new.map(|n| new.clauses[n].id.to_string()))
     }
 
     fn kind_of_new(a: &Alignment, new: &Bill, new_id: &str) -> ChangeKind {
