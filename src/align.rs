@@ -116,10 +116,12 @@ pub struct Pair {
     /// The clause has a new parent or a new place among its siblings.
     pub moved: bool,
     /// Further new clauses the old one was split into, or old ones merged into the new one.
-    pub split_into: Vec<ClauseIdx>,
-    pub merged_from: Vec<ClauseIdx>,
+    /// (Boxed slices and a boxed redline: a large bill has hundreds of thousands of rows, most
+    /// of them unchanged, so the row is kept small.)
+    pub split_into: Box<[ClauseIdx]>,
+    pub merged_from: Box<[ClauseIdx]>,
     /// Word diff of the own text, for pairs whose text changed.
-    pub redline: Option<Redline>,
+    pub redline: Option<Box<Redline>>,
 }
 
 impl Pair {
@@ -142,8 +144,8 @@ impl Pair {
             similarity: 0.0,
             renumbered: false,
             moved: false,
-            split_into: Vec::new(),
-            merged_from: Vec::new(),
+            split_into: Box::default(),
+            merged_from: Box::default(),
             redline: None,
         }
     }
@@ -1314,8 +1316,8 @@ fn build_alignment(
             similarity: 1.0,
             renumbered,
             moved,
-            split_into: Vec::new(),
-            merged_from: Vec::new(),
+            split_into: Box::default(),
+            merged_from: Box::default(),
             redline: None,
         });
     }
@@ -1337,7 +1339,7 @@ fn build_alignment(
             ),
         };
         pairs[i].similarity = r.similarity;
-        pairs[i].redline = Some(r);
+        pairs[i].redline = Some(Box::new(r));
     }
     for (o, n) in m.old_to_new.iter().enumerate() {
         if n.is_none() {
@@ -1361,7 +1363,13 @@ fn build_alignment(
     }
     let mut old_to_new = std::mem::take(&mut m.old_to_new);
     let mut new_to_old = std::mem::take(&mut m.new_to_old);
-    detect_splits_and_merges(&m, &mut pairs, (&mut old_to_new, &mut new_to_old), config);
+    detect_splits_and_merges(
+        &m,
+        &mut pairs,
+        &changed,
+        (&mut old_to_new, &mut new_to_old),
+        config,
+    );
     let pairs = in_reading_order(pairs, &anchor, new.clauses.len());
     Alignment {
         pairs,
@@ -1543,11 +1551,13 @@ fn absorb_neighbours(
 
 /// A modified pair whose old text is the new text plus an added neighbour's text is a split;
 /// the mirror case is a merge. The added or removed neighbours are folded into the pair.
-/// `maps` are the old→new and new→old maps, updated so that every part of a split or merge
-/// points at the clause on the other side.
+/// `changed` lists the rows whose text changed (the only ones that can be either); the maps
+/// are the old→new and new→old maps, updated so that every part of a split or merge points at
+/// the clause on the other side.
 fn detect_splits_and_merges(
     m: &Matcher<'_>,
     pairs: &mut Vec<Pair>,
+    changed: &[usize],
     (old_to_new, new_to_old): (&mut [Option<ClauseIdx>], &mut [Option<ClauseIdx>]),
     config: &AlignConfig,
 ) {
@@ -1555,7 +1565,8 @@ fn detect_splits_and_merges(
     // part of a split (absorbing gives it one); the same for old clauses and merges. The maps
     // answer that in constant time, however many splits there are.
     let mut absorbed_any = false;
-    for pair in pairs.iter_mut() {
+    for &i in changed {
+        let pair = &mut pairs[i];
         let (Some(o), Some(n)) = (pair.old, pair.new) else {
             continue;
         };
@@ -1580,7 +1591,7 @@ fn detect_splits_and_merges(
             old_to_new[o] = Some(all[0]);
             pair.new = Some(all[0]);
             pair.kind = ChangeKind::Split;
-            pair.split_into = all[1..].to_vec();
+            pair.split_into = all[1..].into();
             continue;
         }
         if let Some(parts) = absorb_neighbours(m.old, o, &m.old_prints, new_bag, old_bag, |s| {
@@ -1596,7 +1607,7 @@ fn detect_splits_and_merges(
             new_to_old[n] = Some(all[0]);
             pair.old = Some(all[0]);
             pair.kind = ChangeKind::Merged;
-            pair.merged_from = all[1..].to_vec();
+            pair.merged_from = all[1..].into();
         }
     }
     if !absorbed_any {
@@ -1613,7 +1624,7 @@ fn detect_splits_and_merges(
             let (old_text, new_text) = Alignment::pair_texts(pair, m.old, m.new);
             let r = word_diff(&old_text, &new_text, &config.redline);
             pair.similarity = r.similarity;
-            pair.redline = Some(r);
+            pair.redline = Some(Box::new(r));
         }
     }
 }

@@ -484,7 +484,7 @@ pub fn run_quote(args: &crate::cli::QuoteArgs) -> Result<ExitStatus> {
                         let (ot, nt) = Alignment::pair_texts(p, &old, &bill);
                         Since {
                             intro: format!("Since {} ({was}):", old.version_label()),
-                            redline: Some((r, ot, nt)),
+                            redline: Some((*r, ot, nt)),
                         }
                     }
                     None => Since {
