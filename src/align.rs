@@ -1528,19 +1528,27 @@ fn absorb_neighbours(
         .binary_search(&idx)
         .ok()
         .or_else(|| siblings.iter().position(|&s| s == idx))?;
-    let before = siblings[..pos].iter().rev().copied().take(3);
-    let after = siblings[pos + 1..].iter().copied().take(3);
-    let mut bag = own.to_vec();
+    // Nearly always the first neighbour on each side is paired or unrelated: nothing is
+    // allocated until one qualifies.
+    let mut before = siblings[..pos].iter().rev();
+    let mut after = siblings[pos + 1..].iter();
+    let mut joined: Vec<u32> = Vec::new();
     let mut parts = Vec::new();
-    for side in [before.collect::<Vec<_>>(), after.collect::<Vec<_>>()] {
-        for s in side {
+    for side in [
+        &mut before as &mut dyn Iterator<Item = &ClauseIdx>,
+        &mut after,
+    ] {
+        for &s in side.take(3) {
             if !free(s) || containment(prints.bag(s), target) < COVER {
                 break;
             }
+            if parts.is_empty() {
+                joined.extend_from_slice(own);
+            }
             parts.push(s);
-            bag.extend_from_slice(prints.bag(s));
-            bag.sort_unstable();
-            if bags_dice(target, &bag) >= COVER {
+            joined.extend_from_slice(prints.bag(s));
+            joined.sort_unstable();
+            if bags_dice(target, &joined) >= COVER {
                 parts.sort_unstable();
                 return Some(parts);
             }
