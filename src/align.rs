@@ -609,14 +609,59 @@ struct ContentsIndex {
     /// `Prints::contents` of each of `new_free`.
     new_contents: Vec<Vec<(u64, u32)>>,
     /// Clause hash -> positions in `new_free` (each unit once per hash).
-    postings: HashMap<u64, Vec<usize>>,
-    by_number: HashMap<u64, Vec<usize>>,
+    postings: Postings<u64>,
+    by_number: Postings<u64>,
 }
 
 /// New clauses by sketch value and by number, for a similarity pass.
 struct SketchIndex {
-    postings: HashMap<u32, Vec<ClauseIdx>>,
-    by_number: HashMap<u64, Vec<ClauseIdx>>,
+    postings: Postings<u32>,
+    by_number: Postings<u64>,
+}
+
+/// An inverted index: key -> the values pushed with it, in the order pushed. Most keys of the
+/// indexes here (a clause hash, a sketch value, a number) come with one value only, and those
+/// are kept in the table itself: a list of their own for each was most of the time spent
+/// building an index over a large bill.
+struct Postings<K> {
+    map: HashMap<K, Posting>,
+}
+
+enum Posting {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl<K: std::hash::Hash + Eq> Postings<K> {
+    fn with_capacity(keys: usize) -> Self {
+        Postings {
+            map: HashMap::with_capacity_and_hasher(keys, Default::default()),
+        }
+    }
+
+    fn push(&mut self, key: K, value: usize) {
+        match self.map.entry(key) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(Posting::One(value));
+            }
+            std::collections::hash_map::Entry::Occupied(mut slot) => match slot.get_mut() {
+                Posting::One(first) => {
+                    let first = *first;
+                    slot.insert(Posting::Many(vec![first, value]));
+                }
+                Posting::Many(values) => values.push(value),
+            },
+        }
+    }
+
+    /// The values of `key` in the order pushed (none for a key never pushed).
+    fn get(&self, key: &K) -> &[usize] {
+        match self.map.get(key) {
+            None => &[],
+            Some(Posting::One(value)) => std::slice::from_ref(value),
+            Some(Posting::Many(values)) => values,
+        }
+    }
 }
 /// From this many units (or old clauses to look up), a similarity pass uses two threads.
 const PARALLEL_UNITS: usize = 64;
@@ -789,16 +834,16 @@ impl<'a> Matcher<'a> {
         } else {
             // Inverted index over bottom-k sketches of word trigrams: near-identical texts
             // share most sketch values, unrelated ones almost none, whatever the vocabulary.
-            let mut postings: HashMap<u32, Vec<ClauseIdx>> = HashMap::default();
+            let mut postings = Postings::with_capacity(new_free.len() * SKETCH_SIZE);
             for &n in &new_free {
                 for v in sketch(&this.new_prints, n, unit) {
-                    postings.entry(v).or_default().push(n);
+                    postings.push(v, n);
                 }
             }
-            let mut by_number: HashMap<u64, Vec<ClauseIdx>> = HashMap::default();
+            let mut by_number = Postings::with_capacity(new_free.len());
             for &n in &new_free {
                 if let Some(num) = this.new_prints.numbers[n] {
-                    by_number.entry(num).or_default().push(n);
+                    by_number.push(num, n);
                 }
             }
             let index = SketchIndex {
@@ -829,19 +874,16 @@ impl<'a> Matcher<'a> {
         for &o in olds {
             counts.clear();
             for v in sketch(&self.old_prints, o, unit) {
-                if let Some(list) = index.postings.get(&v) {
-                    if list.len() <= MAX_POSTING {
-                        for &n in list {
-                            *counts.entry(n).or_insert(0) += 1;
-                        }
+                let list = index.postings.get(&v);
+                if list.len() <= MAX_POSTING {
+                    for &n in list {
+                        *counts.entry(n).or_insert(0) += 1;
                     }
                 }
             }
             let mut seen = top_scored(&counts, MAX_CANDIDATES);
             if let Some(num) = self.old_prints.numbers[o] {
-                if let Some(list) = index.by_number.get(&num) {
-                    seen.extend(list.iter().take(MAX_CANDIDATES));
-                }
+                seen.extend(index.by_number.get(&num).iter().take(MAX_CANDIDATES));
             }
             seen.sort_unstable();
             seen.dedup();
@@ -907,20 +949,20 @@ impl<'a> Matcher<'a> {
             .map(|&n| self.new_prints.contents(n))
             .collect();
         // Inverted index: clause hash -> positions in new_free (each unit once per hash).
-        let mut postings: HashMap<u64, Vec<usize>> = HashMap::default();
+        let mut postings = Postings::with_capacity(new_contents.iter().map(Vec::len).sum());
         for (k, contents) in new_contents.iter().enumerate() {
             let mut last = None;
             for &(h, _) in contents {
                 if last != Some(h) {
-                    postings.entry(h).or_default().push(k);
+                    postings.push(h, k);
                     last = Some(h);
                 }
             }
         }
-        let mut by_number: HashMap<u64, Vec<usize>> = HashMap::default();
+        let mut by_number = Postings::with_capacity(new_free.len());
         for (k, &n) in new_free.iter().enumerate() {
             if let Some(num) = self.new_prints.numbers[n] {
-                by_number.entry(num).or_default().push(k);
+                by_number.push(num, k);
             }
         }
         let index = ContentsIndex {
@@ -950,16 +992,16 @@ impl<'a> Matcher<'a> {
                     continue;
                 }
                 last = Some(h);
-                if let Some(list) = index.postings.get(&h).filter(|l| l.len() <= MAX_POSTING) {
+                let list = index.postings.get(&h);
+                if list.len() <= MAX_POSTING {
                     for &k in list {
                         *shared.entry(k).or_insert(0) += u64::from(w);
                     }
                 }
             }
             let mut seen = top_scored(&shared, CONTENTS_CANDIDATES);
-            if let Some(list) = self.old_prints.numbers[o].and_then(|num| index.by_number.get(&num))
-            {
-                seen.extend(list.iter().take(CONTENTS_CANDIDATES));
+            if let Some(num) = self.old_prints.numbers[o] {
+                seen.extend(index.by_number.get(&num).iter().take(CONTENTS_CANDIDATES));
             }
             seen.sort_unstable();
             seen.dedup();
