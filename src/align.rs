@@ -24,7 +24,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::model::{Bill, ClauseIdx};
+use crate::model::{Bill, ClauseIdx, ClauseKind};
 use crate::parse::id_number;
 use crate::redline::{
     bags_dice, common_sorted, dice_of, word_diff, CompareOptions, Redline, RedlineConfig,
@@ -220,6 +220,10 @@ struct Prints<'b> {
     tree_hash: Vec<u64>,
     /// `number_key` of every clause.
     numbers: Vec<Option<u64>>,
+    /// Whether each clause is a body clause, neither a unit (`Matcher::is_unit`, matched across
+    /// the bill) nor structural: the clauses matched among their parent's children. Kept apart
+    /// from the clause records so that the passes over all children read one byte each.
+    body: Vec<bool>,
     /// Bytes of the own text (heading included): the weight of a clause in a unit's contents.
     weight: Vec<u32>,
     /// Where each clause's sorted bag of word ids sits in `bag_words` (`NOT_YET` until
@@ -311,6 +315,7 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
         own_hash: Vec::with_capacity(n),
         tree_hash: vec![0u64; n],
         numbers: Vec::with_capacity(n),
+        body: Vec::with_capacity(n),
         weight: Vec::with_capacity(n),
         bags: vec![NOT_YET; n],
         bag_words: Vec::new(),
@@ -324,6 +329,9 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
         let parts = own_parts(clause);
         prints.own_hash.push(hash_text(parts, opts));
         prints.numbers.push(number_key(clause.number.as_deref()));
+        prints
+            .body
+            .push(clause.kind != ClauseKind::Article && !clause.kind.is_structural());
         let bytes = parts[0].len() + parts[1].len();
         prints.weight.push(u32::try_from(bytes).unwrap_or(u32::MAX));
     }
@@ -663,6 +671,7 @@ impl<K: std::hash::Hash + Eq> Postings<K> {
         }
     }
 }
+
 /// From this many units (or old clauses to look up), a similarity pass uses two threads.
 const PARALLEL_UNITS: usize = 64;
 /// The largest context bonus (`Matcher::context_bonus`): same number, and paired parents.
@@ -671,7 +680,7 @@ const MAX_BONUS: f32 = 0.1;
 impl<'a> Matcher<'a> {
     /// Articles (and §§) are the units matched across the whole bill.
     fn is_unit(bill: &Bill, idx: ClauseIdx) -> bool {
-        bill.clauses[idx].kind == crate::model::ClauseKind::Article
+        bill.clauses[idx].kind == ClauseKind::Article
     }
 
     fn pair(&mut self, old: ClauseIdx, new: ClauseIdx, by: MatchedBy) {
@@ -1037,7 +1046,7 @@ impl<'a> Matcher<'a> {
                 if self.old.clauses[d].kind.is_structural() {
                     continue;
                 }
-                if self.old.clauses[d].kind != crate::model::ClauseKind::Article {
+                if self.old.clauses[d].kind != ClauseKind::Article {
                     continue;
                 }
                 total += 1;
@@ -1103,10 +1112,8 @@ impl<'a> Matcher<'a> {
                     );
                     if self.old_to_new[oc].is_none()
                         && self.new_to_old[nc].is_none()
-                        && !Self::is_unit(self.old, oc)
-                        && !self.old.clauses[oc].kind.is_structural()
-                        && !Self::is_unit(self.new, nc)
-                        && !self.new.clauses[nc].kind.is_structural()
+                        && self.old_prints.body[oc]
+                        && self.new_prints.body[nc]
                     {
                         self.pair(oc, nc, MatchedBy::IdenticalText);
                     }
@@ -1117,17 +1124,13 @@ impl<'a> Matcher<'a> {
                 .children
                 .iter()
                 .copied()
-                .filter(|&c| {
-                    !Self::is_unit(self.old, c) && !self.old.clauses[c].kind.is_structural()
-                })
+                .filter(|&c| self.old_prints.body[c])
                 .collect();
             let new_children: Vec<ClauseIdx> = self.new.clauses[n]
                 .children
                 .iter()
                 .copied()
-                .filter(|&c| {
-                    !Self::is_unit(self.new, c) && !self.new.clauses[c].kind.is_structural()
-                })
+                .filter(|&c| self.new_prints.body[c])
                 .collect();
             if old_children.is_empty() || new_children.is_empty() {
                 continue;
