@@ -284,6 +284,7 @@ fn read_file(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
     let mut file = std::fs::File::open(path)?;
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     crate::memory::advise_huge_pages(&bytes);
+    crate::memory::populate(&bytes);
     file.read_to_end(&mut bytes)?;
     Ok(bytes)
 }
