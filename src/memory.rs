@@ -11,17 +11,37 @@
 /// Only for capacity that will be written; a kernel without `MADV_POPULATE_WRITE` (before
 /// Linux 5.14) or another platform leaves the pages to be faulted in as before.
 pub fn populate<T>(buf: &Vec<T>) {
+    let start = buf.as_ptr() as usize;
+    populate_bytes(
+        start,
+        buf.capacity().saturating_mul(std::mem::size_of::<T>()),
+    );
+}
+
+/// [`populate`] for the next `n` elements of `buf`'s spare capacity only: for a buffer that
+/// fills up to an estimated capacity (the clause arena), a stretch at a time as it is reached.
+pub fn populate_next<T>(buf: &mut Vec<T>, n: usize) {
+    let spare = buf.spare_capacity_mut();
+    let n = n.min(spare.len());
+    populate_bytes(
+        spare.as_ptr() as usize,
+        n.saturating_mul(std::mem::size_of::<T>()),
+    );
+}
+
+/// The whole 4 KiB pages of `len` bytes from address `start`, which must lie inside one live
+/// allocation.
+fn populate_bytes(start: usize, len: usize) {
     #[cfg(target_os = "linux")]
     {
         const PAGE: usize = 4096;
-        let start = buf.as_ptr() as usize;
-        let end = start.saturating_add(buf.capacity().saturating_mul(std::mem::size_of::<T>()));
+        let end = start.saturating_add(len);
         let first = start.div_ceil(PAGE) * PAGE;
         let last = end / PAGE * PAGE;
         if last > first {
-            // SAFETY: the range lies inside the live allocation of `buf`, page-aligned at both
-            // ends; MADV_POPULATE_WRITE only faults the pages in (as writing a zero byte to each
-            // would, without changing what they hold) and cannot invalidate the memory.
+            // SAFETY: the range lies inside a live allocation (see the callers), page-aligned at
+            // both ends; MADV_POPULATE_WRITE only faults the pages in (as writing a zero byte to
+            // each would, without changing what they hold) and cannot invalidate the memory.
             unsafe {
                 libc::madvise(
                     first as *mut libc::c_void,
@@ -32,7 +52,7 @@ pub fn populate<T>(buf: &Vec<T>) {
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = buf;
+    let _ = (start, len);
 }
 
 /// Asks the kernel to back the whole 2 MiB pages inside `buf`'s allocation (its capacity, not

@@ -284,6 +284,10 @@ impl<F: FnMut(Block)> BlockSink<'_, F> {
     }
 }
 
+/// The clause arena is reserved for an estimate of the clauses (often twice as many as there
+/// turn out to be) and backed this many records at a time as it fills (`memory::populate_next`).
+const POPULATE_CLAUSES: usize = 512;
+
 /// Bodies longer than twice this are parsed in pieces of at least this many bytes.
 const PIECE_BYTES: usize = 1 << 18;
 
@@ -969,6 +973,9 @@ impl<'s> TreeBuilder<'s> {
         repealed: bool,
     ) -> ClauseIdx {
         let idx = self.clauses.len();
+        if idx.is_multiple_of(POPULATE_CLAUSES) {
+            crate::memory::populate_next(&mut self.clauses, POPULATE_CLAUSES);
+        }
         let id = self.unique_id(id, span.start, idx);
         let depth = parent.map_or(0, |p| self.clauses[p].depth + 1);
         self.clauses.push(Clause {
