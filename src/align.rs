@@ -331,7 +331,7 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
         prints.numbers.push(number_key(clause.number.as_deref()));
         prints
             .body
-            .push(clause.kind != ClauseKind::Article && !clause.kind.is_structural());
+            .push(!is_unit_kind(clause.kind) && !clause.kind.is_structural());
         let bytes = parts[0].len() + parts[1].len();
         prints.weight.push(u32::try_from(bytes).unwrap_or(u32::MAX));
     }
@@ -672,6 +672,11 @@ impl<K: std::hash::Hash + Eq> Postings<K> {
     }
 }
 
+/// Whether clauses of this kind are units (`Matcher::is_unit`).
+fn is_unit_kind(kind: ClauseKind) -> bool {
+    kind == ClauseKind::Article
+}
+
 /// From this many units (or old clauses to look up), a similarity pass uses two threads.
 const PARALLEL_UNITS: usize = 64;
 /// The largest context bonus (`Matcher::context_bonus`): same number, and paired parents.
@@ -680,7 +685,7 @@ const MAX_BONUS: f32 = 0.1;
 impl<'a> Matcher<'a> {
     /// Articles (and §§) are the units matched across the whole bill.
     fn is_unit(bill: &Bill, idx: ClauseIdx) -> bool {
-        bill.clauses[idx].kind == ClauseKind::Article
+        is_unit_kind(bill.clauses[idx].kind)
     }
 
     fn pair(&mut self, old: ClauseIdx, new: ClauseIdx, by: MatchedBy) {
