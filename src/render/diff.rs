@@ -345,33 +345,34 @@ pub struct Summary {
 pub fn summarize(alignment: &Alignment, rows: &[&Pair], old: &Bill, new: &Bill) -> Summary {
     let alignment_root = |r: ClauseIdx| alignment.old_to_new[r].map(|n| new.root_of(n));
     let mut by_kind = BTreeMap::new();
-    let mut units: BTreeMap<(usize, usize, String), BTreeMap<ChangeKind, usize>> = BTreeMap::new();
+    // Keyed by (0, new unit) or (1, old unit): new-side units in new order, then units only the
+    // old version had; labelled at the end.
+    let mut units: BTreeMap<(usize, usize), BTreeMap<ChangeKind, usize>> = BTreeMap::new();
     for p in rows {
         if p.kind == ChangeKind::Unchanged {
             continue;
         }
         *by_kind.entry(p.kind).or_insert(0) += 1;
         let key = match (p.new, p.old) {
-            (Some(n), _) => {
-                let r = new.root_of(n);
-                (0, r, new.clauses[r].label.to_string())
-            }
+            (Some(n), _) => (0, new.root_of(n)),
             (None, Some(o)) => {
                 // A removed clause counts under the new unit its old unit became, if any.
                 let r = old.root_of(o);
                 match alignment_root(r) {
-                    Some(nr) => (0, nr, new.clauses[nr].label.to_string()),
-                    None => (1, r, format!("{} (old)", old.clauses[r].label)),
+                    Some(nr) => (0, nr),
+                    None => (1, r),
                 }
             }
             (None, None) => continue,
         };
         *units.entry(key).or_default().entry(p.kind).or_insert(0) += 1;
     }
-    // New-side units in new order, then units only the old version had.
     let by_unit = units
         .into_iter()
-        .map(|((_, _, label), c)| (label, c))
+        .map(|((side, r), c)| match side {
+            0 => (new.clauses[r].label.to_string(), c),
+            _ => (format!("{} (old)", old.clauses[r].label), c),
+        })
         .collect();
     Summary { by_kind, by_unit }
 }
