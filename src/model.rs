@@ -369,11 +369,15 @@ impl ShortStr {
             }
             return ShortStr(ShortRepr::Boxed(text.into_boxed_str()));
         }
+        // Byte by byte: the parts are a few bytes each, where a call to `memcpy` per part
+        // cost more than the copying.
         let mut bytes = [0u8; SHORT_INLINE];
         let mut at = 0;
         for p in parts {
-            bytes[at..at + p.len()].copy_from_slice(p.as_bytes());
-            at += p.len();
+            for &b in p.as_bytes() {
+                bytes[at] = b;
+                at += 1;
+            }
         }
         ShortStr(ShortRepr::Inline {
             len: len as u8,
