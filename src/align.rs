@@ -102,6 +102,19 @@ pub enum MatchedBy {
     Number,
 }
 
+impl MatchedBy {
+    /// The name in JSON (as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchedBy::IdenticalText => "identical-text",
+            MatchedBy::Id => "id",
+            MatchedBy::Similarity => "similarity",
+            MatchedBy::Contents => "contents",
+            MatchedBy::Number => "number",
+        }
+    }
+}
+
 /// One row of the alignment: an old clause, a new clause, or both.
 #[derive(Debug, Clone)]
 pub struct Pair {
