@@ -81,3 +81,28 @@ pub fn advise_huge_pages<T>(buf: &Vec<T>) {
     #[cfg(not(target_os = "linux"))]
     let _ = buf;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The advice is only advice: buffers of any size (none, less than a page, several pages,
+    /// more asked for than there is) keep their contents and can be filled as before.
+    #[test]
+    fn advice_leaves_buffers_as_they_were() {
+        for capacity in [0, 1, 100, 4096, 3 * 4096 + 17, 1 << 20] {
+            let mut buf: Vec<u64> = Vec::with_capacity(capacity);
+            populate(&buf);
+            advise_huge_pages(&buf);
+            populate_next(&mut buf, capacity + 1000);
+            buf.extend((0..capacity as u64).map(|i| i * 3));
+            buf.push(7);
+            populate_next(&mut buf, 10);
+            assert_eq!(buf.len(), capacity + 1);
+            assert!(buf[..capacity]
+                .iter()
+                .enumerate()
+                .all(|(i, &v)| v == i as u64 * 3));
+        }
+    }
+}
