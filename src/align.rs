@@ -1347,8 +1347,7 @@ fn build_alignment(
     // One row per old clause, plus one per added new clause: no regrowth.
     let n_added = m.new_to_old.iter().filter(|o| o.is_none()).count();
     let mut pairs: Vec<Pair> = Vec::with_capacity(old.clauses.len() + n_added);
-    crate::memory::advise_huge_pages(&pairs);
-    crate::memory::populate(&pairs);
+    crate::memory::prepare_to_fill(&pairs);
     let mut changed: Vec<usize> = Vec::new();
     for (o, n) in m.old_to_new.iter().enumerate() {
         let Some(n) = *n else { continue };

@@ -5,16 +5,27 @@
 //! before it is filled is worth having backed in one call. The allocator keeps small
 //! allocations on ordinary pages (huge pages there would cost memory, see `Cargo.toml`).
 
+use std::mem::size_of;
+
+/// Prepares a large buffer that is about to be filled to its capacity: asks for 2 MiB pages
+/// ([`advise_huge_pages`]), then has it backed now ([`populate`]), in that order so that the
+/// pages backed are huge ones where the kernel has them.
+pub fn prepare_to_fill<T>(buf: &Vec<T>) {
+    advise_huge_pages(buf);
+    populate(buf);
+}
+
 /// Asks the kernel to back the whole 4 KiB pages inside `buf`'s allocation (its capacity) with
 /// memory now, in one call, rather than in one page fault each as they are first written (a
 /// file read into a fresh buffer: on a virtual machine the faults cost more than the copy).
 /// Only for capacity that will be written; a kernel without `MADV_POPULATE_WRITE` (before
 /// Linux 5.14) or another platform leaves the pages to be faulted in as before.
 pub fn populate<T>(buf: &Vec<T>) {
-    let start = buf.as_ptr() as usize;
-    populate_bytes(
-        start,
-        buf.capacity().saturating_mul(std::mem::size_of::<T>()),
+    advise_capacity(
+        buf.as_ptr() as usize,
+        buf.capacity(),
+        size_of::<T>(),
+        Advice::Populate,
     );
 }
 
@@ -23,63 +34,53 @@ pub fn populate<T>(buf: &Vec<T>) {
 pub fn populate_next<T>(buf: &mut Vec<T>, n: usize) {
     let spare = buf.spare_capacity_mut();
     let n = n.min(spare.len());
-    populate_bytes(
-        spare.as_ptr() as usize,
-        n.saturating_mul(std::mem::size_of::<T>()),
-    );
-}
-
-/// The whole 4 KiB pages of `len` bytes from address `start`, which must lie inside one live
-/// allocation.
-fn populate_bytes(start: usize, len: usize) {
-    #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let end = start.saturating_add(len);
-        let first = start.div_ceil(PAGE) * PAGE;
-        let last = end / PAGE * PAGE;
-        if last > first {
-            // SAFETY: the range lies inside a live allocation (see the callers), page-aligned at
-            // both ends; MADV_POPULATE_WRITE only faults the pages in (as writing a zero byte to
-            // each would, without changing what they hold) and cannot invalidate the memory.
-            unsafe {
-                libc::madvise(
-                    first as *mut libc::c_void,
-                    last - first,
-                    libc::MADV_POPULATE_WRITE,
-                );
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (start, len);
+    advise_capacity(spare.as_ptr() as usize, n, size_of::<T>(), Advice::Populate);
 }
 
 /// Asks the kernel to back the whole 2 MiB pages inside `buf`'s allocation (its capacity, not
 /// only its length) with transparent huge pages. Advice only: the contents are not touched and
 /// nothing changes when the kernel declines or the platform has no such pages.
 pub fn advise_huge_pages<T>(buf: &Vec<T>) {
+    advise_capacity(
+        buf.as_ptr() as usize,
+        buf.capacity(),
+        size_of::<T>(),
+        Advice::HugePages,
+    );
+}
+
+#[derive(Clone, Copy)]
+enum Advice {
+    /// `MADV_POPULATE_WRITE` on 4 KiB pages.
+    Populate,
+    /// `MADV_HUGEPAGE` on 2 MiB pages.
+    HugePages,
+}
+
+/// Gives `advice` for the whole pages inside `count` elements of `size` bytes from address
+/// `start`, which must lie inside one live allocation (the callers take it from a `Vec`).
+fn advise_capacity(start: usize, count: usize, size: usize, advice: Advice) {
     #[cfg(target_os = "linux")]
     {
-        const HUGE_PAGE: usize = 2 << 20;
-        let start = buf.as_ptr() as usize;
-        let end = start.saturating_add(buf.capacity().saturating_mul(std::mem::size_of::<T>()));
-        let first = start.div_ceil(HUGE_PAGE) * HUGE_PAGE;
-        let last = end / HUGE_PAGE * HUGE_PAGE;
+        let (page, flag) = match advice {
+            Advice::Populate => (4096, libc::MADV_POPULATE_WRITE),
+            Advice::HugePages => (2 << 20, libc::MADV_HUGEPAGE),
+        };
+        let end = start.saturating_add(count.saturating_mul(size));
+        let first = start.div_ceil(page) * page;
+        let last = end / page * page;
         if last > first {
-            // SAFETY: the range lies inside the live allocation of `buf`, page-aligned at both
-            // ends; MADV_HUGEPAGE neither reads nor writes memory and cannot invalidate it.
+            // SAFETY: the range lies inside a live allocation, page-aligned at both ends.
+            // MADV_HUGEPAGE neither reads nor writes memory; MADV_POPULATE_WRITE only faults the
+            // pages in (as writing a zero byte to each would, without changing what they hold).
+            // Neither can invalidate the memory.
             unsafe {
-                libc::madvise(
-                    first as *mut libc::c_void,
-                    last - first,
-                    libc::MADV_HUGEPAGE,
-                );
+                libc::madvise(first as *mut libc::c_void, last - first, flag);
             }
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = buf;
+    let _ = (start, count, size, advice);
 }
 
 #[cfg(test)]

@@ -575,53 +575,72 @@ fn shortest_steps(
             .copied()
             .zip(new_words[new_words.len() - end..].iter().copied()),
     );
-    // Back to positions in the whole texts, one match at a time: in the gap before it, white
-    // space at both ends matched where both sides have it, the rest deleted, then inserted
-    // (the order similar gives a replacement).
+    // Back to positions in the whole texts, one match at a time, each after the gap before it.
     let mut steps: Vec<Step> = Vec::with_capacity(2 * ops.len() + 2);
-    // The steps tile both texts, so an equal step joins the equal step before it.
-    let equal = |steps: &mut Vec<Step>, (i, j): (usize, usize), len: usize| {
-        let step = Step {
-            kind: OpKind::Equal,
-            old: (i, i + len),
-            new: (j, j + len),
-        };
-        push_equal_merged(steps, step);
-    };
-    let gap = |steps: &mut Vec<Step>, (mut i, mut j): (usize, usize), (mut to_i, mut to_j)| {
-        while i < to_i && j < to_j && is_space(old[i]) && is_space(new[j]) {
-            equal(steps, (i, j), 1);
-            (i, j) = (i + 1, j + 1);
-        }
-        let mut trailing = 0;
-        while to_i > i && to_j > j && is_space(old[to_i - 1]) && is_space(new[to_j - 1]) {
-            (to_i, to_j) = (to_i - 1, to_j - 1);
-            trailing += 1;
-        }
-        if to_i > i {
-            steps.push(Step {
-                kind: OpKind::Delete,
-                old: (i, to_i),
-                new: (j, j),
-            });
-        }
-        if to_j > j {
-            steps.push(Step {
-                kind: OpKind::Insert,
-                old: (to_i, to_i),
-                new: (j, to_j),
-            });
-        }
-        equal(steps, (to_i, to_j), trailing);
-    };
     let mut at = (0, 0);
-    for matched in matches {
-        gap(&mut steps, at, matched);
-        equal(&mut steps, matched, 1);
-        at = (matched.0 + 1, matched.1 + 1);
+    for (i, j) in matches {
+        push_gap(&mut steps, (old, new), (at.0, i), (at.1, j), is_space);
+        push_equal_merged(
+            &mut steps,
+            Step {
+                kind: OpKind::Equal,
+                old: (i, i + 1),
+                new: (j, j + 1),
+            },
+        );
+        at = (i + 1, j + 1);
     }
-    gap(&mut steps, at, (old.len(), new.len()));
+    push_gap(
+        &mut steps,
+        (old, new),
+        (at.0, old.len()),
+        (at.1, new.len()),
+        is_space,
+    );
     steps
+}
+
+/// Pushes the steps of a gap between matches, keys `old_range` of `old` against `new_range` of
+/// `new`: white space that both sides have at its start and at its end is matched, the rest is
+/// deleted, then inserted (the order similar gives a replacement). Equal steps join the equal
+/// step before them, as everywhere the steps tile both texts.
+fn push_gap(
+    steps: &mut Vec<Step>,
+    (old, new): (&[u32], &[u32]),
+    (i, to_i): (usize, usize),
+    (j, to_j): (usize, usize),
+    is_space: impl Fn(u32) -> bool,
+) {
+    let (lead, trail) = common_ends(to_i - i, to_j - j, |a, b| {
+        is_space(old[i + a]) && is_space(new[j + b])
+    });
+    let equal = |from: (usize, usize), len: usize| Step {
+        kind: OpKind::Equal,
+        old: (from.0, from.0 + len),
+        new: (from.1, from.1 + len),
+    };
+    push_equal_merged(steps, equal((i, j), lead));
+    push_replacement(steps, (i + lead, to_i - trail), (j + lead, to_j - trail));
+    push_equal_merged(steps, equal((to_i - trail, to_j - trail), trail));
+}
+
+/// Pushes old keys `i..to_i` replaced by new keys `j..to_j`: a delete, then an insert, each
+/// only when not empty.
+fn push_replacement(steps: &mut Vec<Step>, (i, to_i): (usize, usize), (j, to_j): (usize, usize)) {
+    if to_i > i {
+        steps.push(Step {
+            kind: OpKind::Delete,
+            old: (i, to_i),
+            new: (j, j),
+        });
+    }
+    if to_j > j {
+        steps.push(Step {
+            kind: OpKind::Insert,
+            old: (to_i, to_i),
+            new: (j, to_j),
+        });
+    }
 }
 
 /// Lengths of the common start and end of two sequences of `n` and `m` items, `same(i, j)`
@@ -682,20 +701,7 @@ fn merge_adjacent(steps: Vec<Step>) -> Vec<Step> {
             new_end = new_end.max(steps[i].new.1);
             i += 1;
         }
-        if old_end > old_start {
-            out.push(Step {
-                kind: OpKind::Delete,
-                old: (old_start, old_end),
-                new: (new_start, new_start),
-            });
-        }
-        if new_end > new_start {
-            out.push(Step {
-                kind: OpKind::Insert,
-                old: (old_end, old_end),
-                new: (new_start, new_end),
-            });
-        }
+        push_replacement(&mut out, (old_start, old_end), (new_start, new_end));
     }
     out
 }
@@ -720,48 +726,12 @@ fn spaces_out_of_replacements(
             i += 1;
             continue;
         }
-        let (mut old, mut new) = (s.old, steps[i + 1].new);
-        let mut leading = 0;
-        while old.0 + leading < old.1
-            && new.0 + leading < new.1
-            && old_keys[old.0 + leading] == space
-            && new_keys[new.0 + leading] == space
-        {
-            leading += 1;
-        }
-        (old.0, new.0) = (old.0 + leading, new.0 + leading);
-        let mut trailing = 0;
-        while old.1 - trailing > old.0
-            && new.1 - trailing > new.0
-            && old_keys[old.1 - trailing - 1] == space
-            && new_keys[new.1 - trailing - 1] == space
-        {
-            trailing += 1;
-        }
-        (old.1, new.1) = (old.1 - trailing, new.1 - trailing);
-        let equal = |old: (usize, usize), new: (usize, usize)| Step {
-            kind: OpKind::Equal,
-            old,
-            new,
-        };
-        push_equal_merged(&mut out, equal((s.old.0, old.0), (s.new.0, new.0)));
-        if old.1 > old.0 {
-            out.push(Step {
-                kind: OpKind::Delete,
-                old,
-                new: (new.0, new.0),
-            });
-        }
-        if new.1 > new.0 {
-            out.push(Step {
-                kind: OpKind::Insert,
-                old: (old.1, old.1),
-                new,
-            });
-        }
-        push_equal_merged(
+        push_gap(
             &mut out,
-            equal((old.1, s.old.1), (new.1, steps[i + 1].new.1)),
+            (old_keys, new_keys),
+            s.old,
+            steps[i + 1].new,
+            |k| k == space,
         );
         i += 2;
     }
@@ -852,16 +822,18 @@ fn slide_lone_changes(steps: &mut [Step], old: &Side, new: &Side) {
         while r < MAX_SLIDE && b + r < ceil && keys[a + r] == keys[b + r] {
             r += 1;
             let d = r as isize;
-            if score(d) > best_score {
-                (best, best_score) = (d, score(d));
+            let scored = score(d);
+            if scored > best_score {
+                (best, best_score) = (d, scored);
             }
         }
         let mut l = 0;
         while l < MAX_SLIDE && a > floor + l && keys[a - l - 1] == keys[b - l - 1] {
             l += 1;
             let d = -(l as isize);
-            if score(d) > best_score {
-                (best, best_score) = (d, score(d));
+            let scored = score(d);
+            if scored > best_score {
+                (best, best_score) = (d, scored);
             }
         }
         if best == 0 {

@@ -277,14 +277,13 @@ fn io_reason(err: &std::io::Error) -> String {
 }
 
 /// Reads a whole file into a buffer of its `size` (as the metadata gave it; the buffer grows
-/// if the file did), asked for huge pages before it is filled (the text of a large bill is one
-/// of the few buffers worth it, see `memory`).
+/// if the file did), asked for huge pages and backed before it is filled (the text of a large
+/// bill is one of the few buffers worth it, see `memory`).
 fn read_file(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    crate::memory::advise_huge_pages(&bytes);
-    crate::memory::populate(&bytes);
+    crate::memory::prepare_to_fill(&bytes);
     file.read_to_end(&mut bytes)?;
     Ok(bytes)
 }

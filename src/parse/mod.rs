@@ -738,7 +738,7 @@ impl<'s> TreeBuilder<'s> {
             } => {
                 let repealed = title.as_deref().is_some_and(is_repealed_text);
                 let label = article_label(self.language, &word, &number);
-                let id_part = concat(&[prefix, &id_number_cow(&number)]);
+                let id_part = ShortStr::concat(&[prefix, &id_number_cow(&number)]);
                 (
                     ClauseKind::Article,
                     Some(number),
@@ -763,19 +763,23 @@ impl<'s> TreeBuilder<'s> {
                     (None, _) => title.clone().unwrap_or_else(|| text.to_string()),
                 };
                 let own = match &number {
-                    Some(n) => concat(&[unit.prefix, &id_number_cow(n)]),
-                    None => concat(&[unit.prefix, "-", &slug(title.as_deref().unwrap_or(text))]),
+                    Some(n) => ShortStr::concat(&[unit.prefix, &id_number_cow(n)]),
+                    None => ShortStr::concat(&[
+                        unit.prefix,
+                        "-",
+                        &slug(title.as_deref().unwrap_or(text)),
+                    ]),
                 };
                 let id_part = match self.structural_parent_id(parent) {
-                    Some(p) => concat(&[p, ".", &own]),
+                    Some(p) => ShortStr::concat(&[p, ".", &own]),
                     None => own,
                 };
                 (unit.kind, number, title, id_part, label, false)
             }
             HeadingClass::Unknown => {
-                let own = concat(&["h-", &slug(text)]);
+                let own = ShortStr::concat(&["h-", &slug(text)]);
                 let id_part = match self.structural_parent_id(parent) {
-                    Some(p) => concat(&[p, ".", &own]),
+                    Some(p) => ShortStr::concat(&[p, ".", &own]),
                     None => own,
                 };
                 (
@@ -788,10 +792,10 @@ impl<'s> TreeBuilder<'s> {
                 )
             }
         };
-        let id = custom_id.unwrap_or(id_part);
+        let id = custom_id.map_or(id_part, ShortStr::from);
         let idx = self.push_clause(
             parent,
-            ShortStr::from(id),
+            id,
             ShortStr::from(label),
             kind,
             number.map(ShortStr::from),
@@ -1543,15 +1547,6 @@ fn body_citation(
         Some(parent) => ShortStr::concat(&[parent, label_joint(language), before, number, after]),
         None => ShortStr::concat(&[before, number, after]),
     }
-}
-
-/// The pieces joined into a string of exactly their length.
-fn concat(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        out.push_str(p);
-    }
-    out
 }
 
 /// A short ASCII-or-Unicode slug of a heading for ids of unnumbered units.
