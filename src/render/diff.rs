@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
-use unicode_width::UnicodeWidthChar;
 
 use super::annotations::{annotation_lines, summary_table, Overlay};
 use super::escape::{terminal_safe, terminal_safe_line};
@@ -128,21 +127,25 @@ enum Look {
 }
 
 /// Breaks styled runs into lines of at most `width` columns (words are not split unless longer
-/// than a line), prefixing each with `indent`, and paints each piece.
+/// than a line), prefixing each with `indent`, and paints each piece. Lines break at spaces and
+/// between runs, except before a run that begins with punctuation right after a word: a line
+/// never starts with the full stop or comma of the word before (`{+body+}.`, `hält[-,-]`).
 fn wrap(runs: &[(Look, String)], width: usize, indent: &str, painter: Painter) -> Vec<String> {
-    let room = width.saturating_sub(indent.chars().count()).max(20);
-    // Split into atoms: (look, word-or-space, is_space); '\n' forces a break.
-    let mut lines: Vec<Vec<(Look, String)>> = vec![Vec::new()];
-    let mut col = 0usize;
-    let text_width = |s: &str| s.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>();
-    let push = |lines: &mut Vec<Vec<(Look, String)>>, look: Look, s: &str| {
-        let line = lines.last_mut().expect("at least one line");
-        match line.last_mut() {
-            Some((l, text)) if *l == look => text.push_str(s),
-            _ => line.push((look, s.to_string())),
-        }
+    let mut lines = LineFill {
+        room: width.saturating_sub(indent.chars().count()).max(20),
+        lines: vec![Vec::new()],
+        col: 0,
+        word: Vec::new(),
+        word_width: 0,
     };
     for (look, text) in runs {
+        let punctuation_first = text
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace());
+        if !punctuation_first {
+            lines.end_word();
+        }
         let marked = match (painter.color, look) {
             (false, Look::Deleted) => format!("[-{text}-]"),
             (false, Look::Inserted) => format!("{{+{text}+}}"),
@@ -150,31 +153,22 @@ fn wrap(runs: &[(Look, String)], width: usize, indent: &str, painter: Painter) -
         };
         for (i, hard_line) in marked.split('\n').enumerate() {
             if i > 0 {
-                lines.push(Vec::new());
-                col = 0;
+                lines.end_word();
+                lines.new_line();
             }
-            for word in split_keep_spaces(hard_line) {
-                let w = text_width(word);
-                let is_space = word.chars().all(char::is_whitespace);
-                if is_space {
-                    if col == 0 {
-                        continue;
-                    }
-                    if col + w > room {
-                        lines.push(Vec::new());
-                        col = 0;
-                        continue;
-                    }
-                } else if col > 0 && col + w > room {
-                    lines.push(Vec::new());
-                    col = 0;
+            for piece in split_keep_spaces(hard_line) {
+                if piece.chars().all(char::is_whitespace) {
+                    lines.end_word();
+                    lines.space(*look, piece);
+                } else {
+                    lines.word_part(*look, piece);
                 }
-                push(&mut lines, *look, word);
-                col += w;
             }
         }
     }
+    lines.end_word();
     lines
+        .lines
         .into_iter()
         .map(|line| {
             let mut out = indent.to_string();
@@ -189,6 +183,66 @@ fn wrap(runs: &[(Look, String)], width: usize, indent: &str, painter: Painter) -
             out.trim_end().to_string()
         })
         .collect()
+}
+
+/// Lines being filled by [`wrap`]: the word being read (a word and the punctuation of the next
+/// run after it) goes onto the current line when it ends, or starts the next one if it does not
+/// fit.
+struct LineFill {
+    room: usize,
+    lines: Vec<Vec<(Look, String)>>,
+    col: usize,
+    word: Vec<(Look, String)>,
+    word_width: usize,
+}
+
+impl LineFill {
+    fn push(&mut self, look: Look, s: &str) {
+        let line = self.lines.last_mut().expect("at least one line");
+        match line.last_mut() {
+            Some((l, text)) if *l == look => text.push_str(s),
+            _ => line.push((look, s.to_string())),
+        }
+    }
+
+    fn new_line(&mut self) {
+        self.lines.push(Vec::new());
+        self.col = 0;
+    }
+
+    fn word_part(&mut self, look: Look, piece: &str) {
+        self.word_width += super::visible_width(piece);
+        self.word.push((look, piece.to_string()));
+    }
+
+    fn end_word(&mut self) {
+        if self.word.is_empty() {
+            return;
+        }
+        if self.col > 0 && self.col + self.word_width > self.room {
+            self.new_line();
+        }
+        for (look, piece) in std::mem::take(&mut self.word) {
+            self.push(look, &piece);
+        }
+        self.col += self.word_width;
+        self.word_width = 0;
+    }
+
+    /// Spaces between words: dropped at the start of a line, and where they would overflow
+    /// it (the line breaks there instead).
+    fn space(&mut self, look: Look, spaces: &str) {
+        let w = super::visible_width(spaces);
+        if self.col == 0 {
+            return;
+        }
+        if self.col + w > self.room {
+            self.new_line();
+            return;
+        }
+        self.push(look, spaces);
+        self.col += w;
+    }
 }
 
 /// Splits text into words and runs of spaces, keeping both.
@@ -1136,6 +1190,46 @@ mod tests {
                 "{x}"
             );
         }
+    }
+
+    /// Lines break at spaces and between runs, but the punctuation a run starts with stays with
+    /// the word before it, marked or not.
+    #[test]
+    fn wrapped_lines_never_start_with_the_punctuation_of_the_word_before() {
+        let runs = |last: &str| {
+            vec![
+                (Look::Plain, "approved by ".to_string()),
+                (Look::Deleted, "it".to_string()),
+                (Look::Inserted, "the authorised body".to_string()),
+                (Look::Plain, last.to_string()),
+            ]
+        };
+        let plain = Painter { color: false };
+        // 41 columns hold everything up to "body+}" but not the full stop after it.
+        let lines = wrap(&runs(". Then"), 43, "  ", plain);
+        assert_eq!(
+            lines,
+            ["  approved by [-it-]{+the authorised", "  body+}. Then"]
+        );
+        // A run that starts with a word may still begin the next line.
+        let lines = wrap(&runs("representative"), 43, "  ", plain);
+        assert_eq!(
+            lines,
+            [
+                "  approved by [-it-]{+the authorised body+}",
+                "  representative"
+            ]
+        );
+        // In colour the marks take no room: 33 columns hold the words but not the comma.
+        let painted = wrap(&runs(","), 35, "  ", Painter { color: true });
+        assert_eq!(painted.len(), 2, "{painted:?}");
+        let second = &painted[1];
+        assert!(
+            second
+                .find("body")
+                .is_some_and(|at| second.find(',') > Some(at)),
+            "{painted:?}"
+        );
     }
 
     /// `matched_by` is written by hand from `MatchedBy::as_str`: the names serde gives.
