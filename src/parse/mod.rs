@@ -40,7 +40,37 @@ pub fn parse_bill(source: Source) -> Result<Bill, ParseError> {
         .language
         .as_deref()
         .and_then(Language::from_code);
-    let mut builder = TreeBuilder::new(&source, declared.unwrap_or_default());
+    // Ids are checked for repeats once at the end; only a bill that repeats one is built again,
+    // giving each repeat its `~n` suffix as it comes (see `IdCheck`).
+    let mut ids = IdCheck::AtTheEnd(Vec::new());
+    let (built, language) = loop {
+        match build_tree(&source, body_start, declared, ids) {
+            Some(tree) => break tree,
+            // `AsGiven` never finds a repeat, so this builds at most twice.
+            None => ids = IdCheck::AsGiven(IdSet::default()),
+        }
+    };
+    Ok(Bill {
+        source,
+        front_matter,
+        title: built.title,
+        language,
+        clauses: built.clauses,
+        roots: built.roots,
+        loose: built.loose,
+        diagnostics: built.diagnostics,
+    })
+}
+
+/// Builds the clause tree of the body; `None` when `ids` is `IdCheck::AtTheEnd` and two ids
+/// turned out to be the same.
+fn build_tree(
+    source: &Source,
+    body_start: usize,
+    declared: Option<Language>,
+    ids: IdCheck,
+) -> Option<(Built, Language)> {
+    let mut builder = TreeBuilder::new(source, declared.unwrap_or_default(), ids);
     // Bills have a clause every 130 bytes or more; capacity reserved and never used is never
     // touched, so a generous estimate costs address space only.
     let estimate = source.text.len() / 128 + 16;
@@ -54,17 +84,7 @@ pub fn parse_bill(source: Source) -> Result<Bill, ParseError> {
         held: Vec::new(),
     };
     collect_blocks(&source.text, body_start, |block| gate.add(block));
-    let (built, language) = gate.finish();
-    Ok(Bill {
-        source,
-        front_matter,
-        title: built.title,
-        language,
-        clauses: built.clauses,
-        roots: built.roots,
-        loose: built.loose,
-        diagnostics: built.diagnostics,
-    })
+    gate.finish()
 }
 
 // ------------------------------------------------------------------------------ front matter
@@ -482,12 +502,16 @@ impl LanguageGate<'_> {
         }
     }
 
-    fn finish(mut self) -> (Built, Language) {
+    /// The tree and its language; `None` when ids checked at the end repeat.
+    fn finish(mut self) -> Option<(Built, Language)> {
         if !self.known {
             self.release(Language::En);
         }
+        if self.builder.ids.any_repeated() {
+            return None;
+        }
         let language = self.builder.language;
-        (self.builder.finish(), language)
+        Some((self.builder.finish(), language))
     }
 }
 
@@ -507,6 +531,42 @@ struct Open {
     style: LabelStyle,
     clause: ClauseIdx,
     list_depth: usize,
+}
+
+/// How the tree builder keeps clause ids unique.
+///
+/// Looking each id up in a table as it is given out costs a cache miss per clause on a large
+/// bill (the table is megabytes, touched all over), for ids that almost never repeat: none of
+/// the corpus laws repeats one. So ids are first only recorded, by hash, in document order,
+/// and checked all at once at the end; a bill where two hashes are equal is built again with
+/// `AsGiven`, which gives a repeated id its `~n` suffix (and a warning) where it occurs, so
+/// that the clauses under it build their ids on the unique one.
+enum IdCheck {
+    /// Hashes of the ids given out, checked for repeats by `any_repeated`.
+    AtTheEnd(Vec<u64>),
+    /// Every id looked up as it is given out.
+    AsGiven(IdSet),
+}
+
+impl IdCheck {
+    fn reserve(&mut self, n: usize) {
+        match self {
+            IdCheck::AtTheEnd(hashes) => hashes.reserve(n),
+            IdCheck::AsGiven(set) => set.reserve(n),
+        }
+    }
+
+    /// Whether two of the ids recorded for the check at the end have the same hash (two
+    /// different ids with one hash only cost the second build).
+    fn any_repeated(&mut self) -> bool {
+        match self {
+            IdCheck::AtTheEnd(hashes) => {
+                hashes.sort_unstable();
+                hashes.windows(2).any(|w| w[0] == w[1])
+            }
+            IdCheck::AsGiven(_) => false,
+        }
+    }
 }
 
 /// The ids given out so far, with how often each was asked for (an id made unique with `~n`
@@ -597,7 +657,7 @@ struct TreeBuilder<'s> {
     headings: Vec<(usize, ClauseIdx)>,
     /// Open labelled clauses below the innermost heading clause.
     labels: Vec<Open>,
-    ids: IdSet,
+    ids: IdCheck,
     /// Spans of continuation text after a clause's first, with the clause they belong to;
     /// joined to `own_spans` by `finish`.
     extra_spans: Vec<(ClauseIdx, Range<usize>)>,
@@ -609,7 +669,7 @@ struct TreeBuilder<'s> {
 }
 
 impl<'s> TreeBuilder<'s> {
-    fn new(source: &'s Source, language: Language) -> Self {
+    fn new(source: &'s Source, language: Language, ids: IdCheck) -> Self {
         TreeBuilder {
             source,
             language,
@@ -620,7 +680,7 @@ impl<'s> TreeBuilder<'s> {
             diagnostics: Vec::new(),
             headings: Vec::new(),
             labels: Vec::new(),
-            ids: IdSet::default(),
+            ids,
             extra_spans: Vec::new(),
             child_count: Vec::new(),
             scratch: String::new(),
@@ -1023,17 +1083,24 @@ impl<'s> TreeBuilder<'s> {
     /// The id itself when it is new, else the id with the first free `~n` suffix (and a
     /// warning). `idx` is the clause that gets it.
     fn unique_id(&mut self, id: ShortStr, at: usize, idx: ClauseIdx) -> ShortStr {
-        let Some(count) = self.ids.count_again(&self.clauses, &id) else {
-            self.ids.insert(&id, idx);
+        let ids = match &mut self.ids {
+            IdCheck::AtTheEnd(hashes) => {
+                hashes.push(id_hash(&id));
+                return id;
+            }
+            IdCheck::AsGiven(set) => set,
+        };
+        let Some(count) = ids.count_again(&self.clauses, &id) else {
+            ids.insert(&id, idx);
             return id;
         };
         let mut n = count;
         let mut unique = format!("{id}~{n}");
-        while self.ids.contains(&self.clauses, &unique) {
+        while ids.contains(&self.clauses, &unique) {
             n += 1;
             unique = format!("{id}~{n}");
         }
-        self.ids.insert(&unique, idx);
+        ids.insert(&unique, idx);
         self.diagnostics.push(Diagnostic {
             severity: Severity::Warning,
             location: self.source.locate(at),
