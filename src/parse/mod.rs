@@ -502,12 +502,13 @@ impl LanguageGate<'_> {
         }
     }
 
-    /// The tree and its language; `None` when ids checked at the end repeat.
+    /// The tree and its language; `None` when ids checked at the end repeat in a way that only
+    /// a second build gets right (see `TreeBuilder::settle_repeated_ids`).
     fn finish(mut self) -> Option<(Built, Language)> {
         if !self.known {
             self.release(Language::En);
         }
-        if self.builder.ids.any_repeated() {
+        if !self.builder.settle_repeated_ids() {
             return None;
         }
         let language = self.builder.language;
@@ -536,13 +537,15 @@ struct Open {
 /// How the tree builder keeps clause ids unique.
 ///
 /// Looking each id up in a table as it is given out costs a cache miss per clause on a large
-/// bill (the table is megabytes, touched all over), for ids that almost never repeat: none of
-/// the corpus laws repeats one. So ids are first only recorded, by hash, in document order,
-/// and checked all at once at the end; a bill where two hashes are equal is built again with
-/// `AsGiven`, which gives a repeated id its `~n` suffix (and a warning) where it occurs, so
-/// that the clauses under it build their ids on the unique one.
+/// bill (the table is megabytes, touched all over), for ids that seldom repeat. So ids are
+/// first only recorded, by hash, and checked all at once at the end by sorting the hashes
+/// (`TreeBuilder::settle_repeated_ids`). Repeats are mostly list items numbered twice in one
+/// paragraph, which have no sub-clauses: they get their `~n` suffixes there and then. Only a
+/// repeated clause with sub-clauses (whose ids were built on the repeated one) or an id with a
+/// `~` of its own sends the bill to a second build with `AsGiven`, which suffixes each repeat
+/// as it comes.
 enum IdCheck {
-    /// Hashes of the ids given out, checked for repeats by `any_repeated`.
+    /// Hashes of the ids given out, checked for repeats at the end.
     AtTheEnd(Vec<u64>),
     /// Every id looked up as it is given out.
     AsGiven(IdSet),
@@ -553,18 +556,6 @@ impl IdCheck {
         match self {
             IdCheck::AtTheEnd(hashes) => hashes.reserve(n),
             IdCheck::AsGiven(set) => set.reserve(n),
-        }
-    }
-
-    /// Whether two of the ids recorded for the check at the end have the same hash (two
-    /// different ids with one hash only cost the second build).
-    fn any_repeated(&mut self) -> bool {
-        match self {
-            IdCheck::AtTheEnd(hashes) => {
-                hashes.sort_unstable();
-                hashes.windows(2).any(|w| w[0] == w[1])
-            }
-            IdCheck::AsGiven(_) => false,
         }
     }
 }
@@ -583,6 +574,18 @@ struct IdSet {
 struct IdEntry {
     clause: u32,
     count: u32,
+}
+
+/// `id~n` for the first `n` from `count` up that `taken` does not refuse: the id given to the
+/// `count`-th clause asking for `id`.
+fn suffixed(id: &str, count: usize, taken: impl Fn(&str) -> bool) -> String {
+    let mut n = count;
+    let mut unique = format!("{id}~{n}");
+    while taken(&unique) {
+        n += 1;
+        unique = format!("{id}~{n}");
+    }
+    unique
 }
 
 fn id_hash(id: &str) -> u64 {
@@ -658,6 +661,8 @@ struct TreeBuilder<'s> {
     /// Open labelled clauses below the innermost heading clause.
     labels: Vec<Open>,
     ids: IdCheck,
+    /// Some heading has an id of its own (`{#…}`), see `settle_repeated_ids`.
+    custom_ids: bool,
     /// Spans of continuation text after a clause's first, with the clause they belong to;
     /// joined to `own_spans` by `finish`.
     extra_spans: Vec<(ClauseIdx, Range<usize>)>,
@@ -681,6 +686,7 @@ impl<'s> TreeBuilder<'s> {
             headings: Vec::new(),
             labels: Vec::new(),
             ids,
+            custom_ids: false,
             extra_spans: Vec::new(),
             child_count: Vec::new(),
             scratch: String::new(),
@@ -852,6 +858,7 @@ impl<'s> TreeBuilder<'s> {
                 )
             }
         };
+        self.custom_ids |= custom_id.is_some();
         let id = custom_id.map_or(id_part, ShortStr::from);
         let idx = self.push_clause(
             parent,
@@ -1094,19 +1101,97 @@ impl<'s> TreeBuilder<'s> {
             ids.insert(&id, idx);
             return id;
         };
-        let mut n = count;
-        let mut unique = format!("{id}~{n}");
-        while ids.contains(&self.clauses, &unique) {
-            n += 1;
-            unique = format!("{id}~{n}");
-        }
+        let unique = suffixed(&id, count, |u| ids.contains(&self.clauses, u));
         ids.insert(&unique, idx);
-        self.diagnostics.push(Diagnostic {
+        let warning = self.duplicate_warning(&id, &unique, at);
+        self.diagnostics.push(warning);
+        ShortStr::from(unique)
+    }
+
+    /// For `IdCheck::AtTheEnd`: gives each repeated id its `~n` suffix and warning exactly as
+    /// `AsGiven` would have, by going over the clauses again in the order they were made with
+    /// `AsGiven`'s rules (only when two hashes are equal). The ids of clauses built on a
+    /// renamed one are built on its new id: every id built on another clause's is that id, a
+    /// dot and more, and that clause is an ancestor. A custom id (`{#…}`) need not be built
+    /// that way, so a bill with custom ids and a repeat returns `false`: it must be built
+    /// again with `AsGiven`.
+    fn settle_repeated_ids(&mut self) -> bool {
+        let IdCheck::AtTheEnd(hashes) = &mut self.ids else {
+            return true;
+        };
+        hashes.sort_unstable();
+        if !hashes.windows(2).any(|w| w[0] == w[1]) {
+            return true;
+        }
+        if self.custom_ids {
+            return false;
+        }
+        // The id each clause gets, where it differs from the one it was made with.
+        let mut renamed: Vec<Option<ShortStr>> = vec![None; self.clauses.len()];
+        let mut warnings = Vec::new();
+        // How often each id was asked for; an id made unique counts as asked for once.
+        let mut asked: rustc_hash::FxHashMap<ShortStr, usize> = Default::default();
+        for idx in 0..self.clauses.len() {
+            let made = &self.clauses[idx].id;
+            let wanted = match self
+                .built_on(idx)
+                .and_then(|base| Some((base, renamed[base].as_ref()?)))
+            {
+                Some((base, new_base)) => {
+                    ShortStr::concat(&[new_base, &made[self.clauses[base].id.len()..]])
+                }
+                None => made.clone(),
+            };
+            let given = match asked.get_mut(&wanted) {
+                None => {
+                    asked.insert(wanted.clone(), 1);
+                    wanted
+                }
+                Some(count) => {
+                    *count += 1;
+                    let unique =
+                        ShortStr::from(suffixed(&wanted, *count, |u| asked.contains_key(u)));
+                    asked.insert(unique.clone(), 1);
+                    let at = self.clauses[idx].span.start;
+                    warnings.push(self.duplicate_warning(&wanted, &unique, at));
+                    unique
+                }
+            };
+            if given != *made {
+                renamed[idx] = Some(given);
+            }
+        }
+        for (clause, id) in self.clauses.iter_mut().zip(renamed) {
+            if let Some(id) = id {
+                clause.id = id;
+            }
+        }
+        self.diagnostics.extend(warnings);
+        true
+    }
+
+    /// The nearest ancestor of clause `idx` whose id, a dot and more is the clause's id: the
+    /// clause its id was built on.
+    fn built_on(&self, idx: ClauseIdx) -> Option<ClauseIdx> {
+        let id = self.clauses[idx].id.as_bytes();
+        let mut cur = self.clauses[idx].parent;
+        while let Some(a) = cur {
+            let base = self.clauses[a].id.as_bytes();
+            if id.len() > base.len() && id.starts_with(base) && id[base.len()] == b'.' {
+                return Some(a);
+            }
+            cur = self.clauses[a].parent;
+        }
+        None
+    }
+
+    /// The warning for a repeated id `id`, called `unique` at byte `at`.
+    fn duplicate_warning(&self, id: &str, unique: &str, at: usize) -> Diagnostic {
+        Diagnostic {
             severity: Severity::Warning,
             location: self.source.locate(at),
             message: format!("duplicate clause id `{id}`, this one is called `{unique}`"),
-        });
-        ShortStr::from(unique)
+        }
     }
 
     fn finish(mut self) -> Built {

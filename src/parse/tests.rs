@@ -594,3 +594,48 @@ loose Preamble @-: Преамбула.
 ",
     );
 }
+
+/// Ids and warnings of `markdown` built with ids checked as `ids` says.
+fn ids_and_warnings(markdown: &str, ids: IdCheck) -> Option<(Vec<String>, Vec<String>)> {
+    let source = Source::from_text("t.md", markdown);
+    let (built, _) = build_tree(&source, 0, None, ids)?;
+    let ids = built.clauses.iter().map(|c| c.id.to_string()).collect();
+    let warnings = built
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.location, d.message))
+        .collect();
+    Some((ids, warnings))
+}
+
+proptest::proptest! {
+    /// Ids checked at the end (with the repeats settled there, or a second build) come out as
+    /// ids checked as they are given: on bills made of few numbers, so that articles, §§,
+    /// paragraphs, items and points repeat, nested and not, with and without custom ids.
+    #[test]
+    fn ids_checked_at_the_end_are_the_ids_checked_as_given(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "# Chapter 1\n\n", "# Chapter 2\n\n", "## Section 1\n\n", "### Heading\n\n",
+                "### Article 1. A\n\n", "### Article 2. B\n\n", "### Article 2-1. C\n\n",
+                "### Article 1 {#art1.p1}\n\n", "### Article 3 {#x~2}\n\n",
+                "###### § 1 Eins\n\n", "###### § 1a Zwei\n\n",
+                "(1) One.\n\n", "(2) Two.\n\n", "1. first;\n", "2. second;\n",
+                "   a) point;\n", "   b) point;\n", "      aa) sub;\n", "1) sub one;\n",
+                "Lead-in text.\n\n", "\n",
+            ]),
+            0..40,
+        )
+    ) {
+        let markdown: String = parts.concat();
+        let given = ids_and_warnings(&markdown, IdCheck::AsGiven(IdSet::default()));
+        let mut at_the_end = ids_and_warnings(&markdown, IdCheck::AtTheEnd(Vec::new()));
+        if at_the_end.is_none() {
+            // Custom ids and a repeat: built again, as `parse_bill` does.
+            let custom = markdown.contains("{#");
+            proptest::prop_assert!(custom);
+            at_the_end = given.clone();
+        }
+        proptest::prop_assert_eq!(at_the_end, given);
+    }
+}
