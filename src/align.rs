@@ -239,6 +239,13 @@ struct Prints<'b> {
     body: Vec<bool>,
     /// Bytes of the own text (heading included): the weight of a clause in a unit's contents.
     weight: Vec<u32>,
+    /// The tree without the clause records (200 bytes and more each, of which the passes that
+    /// walk the tree read one field, a cache miss each): the parent of each clause
+    /// (`NO_PARENT` for a top-level one) and its children, `child_list[child_start[i]..
+    /// child_start[i + 1]]`. Indexes fit in 32 bits: inputs are at most `MAX_INPUT_BYTES`.
+    parent: Vec<u32>,
+    child_start: Vec<u32>,
+    child_list: Vec<u32>,
     /// Where each clause's sorted bag of word ids sits in `bag_words` (`NOT_YET` until
     /// needed). Offsets fit in 32 bits: inputs are at most `MAX_INPUT_BYTES` long.
     bags: Vec<(u32, u32)>,
@@ -256,6 +263,9 @@ struct Prints<'b> {
 
 /// A bag or sketch not computed yet.
 const NOT_YET: (u32, u32) = (u32::MAX, u32::MAX);
+
+/// The parent of a top-level clause in `Prints::parent`.
+const NO_PARENT: u32 = u32::MAX;
 
 /// A buffer offset as stored in `Prints` (inputs are far below 4 GiB).
 fn offset(at: usize) -> u32 {
@@ -330,6 +340,9 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
         numbers: Vec::with_capacity(n),
         body: Vec::with_capacity(n),
         weight: Vec::with_capacity(n),
+        parent: Vec::with_capacity(n),
+        child_start: Vec::with_capacity(n + 1),
+        child_list: Vec::with_capacity(n),
         bags: vec![NOT_YET; n],
         bag_words: Vec::new(),
         sketches: vec![NOT_YET; n],
@@ -347,20 +360,40 @@ fn fingerprints<'b>(bill: &'b Bill, opts: &CompareOptions) -> Prints<'b> {
             .push(!is_unit_kind(clause.kind) && !clause.kind.is_structural());
         let bytes = parts[0].len() + parts[1].len();
         prints.weight.push(u32::try_from(bytes).unwrap_or(u32::MAX));
+        prints
+            .parent
+            .push(clause.parent.map_or(NO_PARENT, |p| p as u32));
+        prints.child_start.push(prints.child_list.len() as u32);
+        prints
+            .child_list
+            .extend(clause.children.iter().map(|&c| c as u32));
     }
+    prints.child_start.push(prints.child_list.len() as u32);
     // Subtree hashes, children first (they follow their parent in the arena): the own hash and
     // the children's, in order, folded through a 64-bit mixer.
     for idx in (0..n).rev() {
         let mut h = prints.own_hash[idx];
-        for &child in &bill.clauses[idx].children {
-            h = mix64(h.rotate_left(23) ^ prints.tree_hash[child]);
+        let children = prints.children(idx);
+        for &child in children {
+            h = mix64(h.rotate_left(23) ^ prints.tree_hash[child as usize]);
         }
-        prints.tree_hash[idx] = mix64(h ^ bill.clauses[idx].children.len() as u64);
+        prints.tree_hash[idx] = mix64(h ^ children.len() as u64);
     }
     prints
 }
 
 impl Prints<'_> {
+    /// The parent of clause `idx`, from the compact tree.
+    fn parent(&self, idx: ClauseIdx) -> Option<ClauseIdx> {
+        let p = self.parent[idx];
+        (p != NO_PARENT).then_some(p as ClauseIdx)
+    }
+
+    /// The children of clause `idx`, from the compact tree.
+    fn children(&self, idx: ClauseIdx) -> &[u32] {
+        &self.child_list[self.child_start[idx] as usize..self.child_start[idx + 1] as usize]
+    }
+
     /// Computes the bag of a clause, once, and its sketch too when `sketch` is set (once).
     fn ensure(&mut self, idx: ClauseIdx, sketch: bool) {
         let need_bag = self.bags[idx] == NOT_YET;
@@ -772,7 +805,7 @@ impl<'a> Matcher<'a> {
     /// with both, the pair counts as found by id.
     fn context_bonus(&self, o: ClauseIdx, n: ClauseIdx) -> (f32, MatchedBy) {
         let same_number = self.old_prints.numbers[o] == self.new_prints.numbers[n];
-        let parents_paired = match (self.old.clauses[o].parent, self.new.clauses[n].parent) {
+        let parents_paired = match (self.old_prints.parent(o), self.new_prints.parent(n)) {
             (Some(op), Some(np)) => self.old_to_new[op] == Some(np),
             (None, None) => true,
             _ => false,
@@ -1120,13 +1153,18 @@ impl<'a> Matcher<'a> {
                 continue;
             };
             // Identical subtrees: the children pair one to one, in order.
+            let (old_from, new_from) = (
+                self.old_prints.child_start[o] as usize,
+                self.new_prints.child_start[n] as usize,
+            );
+            let n_children = self.old_prints.children(o).len();
             if self.old_prints.tree_hash[o] == self.new_prints.tree_hash[n]
-                && self.old.clauses[o].children.len() == self.new.clauses[n].children.len()
+                && n_children == self.new_prints.children(n).len()
             {
-                for i in 0..self.old.clauses[o].children.len() {
+                for i in 0..n_children {
                     let (oc, nc) = (
-                        self.old.clauses[o].children[i],
-                        self.new.clauses[n].children[i],
+                        self.old_prints.child_list[old_from + i] as ClauseIdx,
+                        self.new_prints.child_list[new_from + i] as ClauseIdx,
                     );
                     if self.old_to_new[oc].is_none()
                         && self.new_to_old[nc].is_none()
@@ -1138,16 +1176,18 @@ impl<'a> Matcher<'a> {
                 }
                 continue;
             }
-            let old_children: Vec<ClauseIdx> = self.old.clauses[o]
-                .children
+            let old_children: Vec<ClauseIdx> = self
+                .old_prints
+                .children(o)
                 .iter()
-                .copied()
+                .map(|&c| c as ClauseIdx)
                 .filter(|&c| self.old_prints.body[c])
                 .collect();
-            let new_children: Vec<ClauseIdx> = self.new.clauses[n]
-                .children
+            let new_children: Vec<ClauseIdx> = self
+                .new_prints
+                .children(n)
                 .iter()
-                .copied()
+                .map(|&c| c as ClauseIdx)
                 .filter(|&c| self.new_prints.body[c])
                 .collect();
             if old_children.is_empty() || new_children.is_empty() {
@@ -1351,11 +1391,9 @@ fn build_alignment(
     let mut changed: Vec<usize> = Vec::new();
     for (o, n) in m.old_to_new.iter().enumerate() {
         let Some(n) = *n else { continue };
-        let oc = &old.clauses[o];
-        let nc = &new.clauses[n];
         let text_changed = m.old_prints.own_hash[o] != m.new_prints.own_hash[n];
         let renumbered = m.old_prints.numbers[o] != m.new_prints.numbers[n];
-        let parent_moved = match (oc.parent, nc.parent) {
+        let parent_moved = match (m.old_prints.parent(o), m.new_prints.parent(n)) {
             (Some(op), Some(np)) => m.old_to_new[op] != Some(np),
             (None, None) => false,
             _ => true,
@@ -1510,39 +1548,57 @@ fn permute_in_place<T>(items: &mut [T], order: &mut [u32]) {
 /// Marks paired clauses that changed place among siblings that stayed with the same parent:
 /// those outside the longest increasing run of old positions in new order.
 fn order_moves(m: &Matcher<'_>) -> Vec<bool> {
-    let mut moved = vec![false; m.old.clauses.len()];
-    let groups =
-        std::iter::once(&m.new.roots[..]).chain(m.new.clauses.iter().map(|c| &c.children[..]));
-    // (old parent, place among the new siblings, old clause) of the paired new siblings.
-    let mut seq: Vec<(Option<ClauseIdx>, usize, ClauseIdx)> = Vec::new();
-    let mut olds: Vec<ClauseIdx> = Vec::new();
-    for siblings in groups {
-        seq.clear();
-        for (place, &n) in siblings.iter().enumerate() {
+    let mut order = SiblingOrder {
+        moved: vec![false; m.old.clauses.len()],
+        seq: Vec::new(),
+        olds: Vec::new(),
+    };
+    order.visit(m, m.new.roots.iter().copied());
+    for n in 0..m.new.clauses.len() {
+        let children = m.new_prints.children(n);
+        if children.len() >= 2 {
+            order.visit(m, children.iter().map(|&c| c as ClauseIdx));
+        }
+    }
+    order.moved
+}
+
+/// What `order_moves` keeps while it visits one group of new siblings after another.
+struct SiblingOrder {
+    /// The answer: old clauses that changed place.
+    moved: Vec<bool>,
+    /// (old parent, place among the new siblings, old clause) of the paired new siblings.
+    seq: Vec<(Option<ClauseIdx>, usize, ClauseIdx)>,
+    olds: Vec<ClauseIdx>,
+}
+
+impl SiblingOrder {
+    fn visit(&mut self, m: &Matcher<'_>, siblings: impl Iterator<Item = ClauseIdx>) {
+        self.seq.clear();
+        for (place, n) in siblings.enumerate() {
             if let Some(o) = m.new_to_old[n] {
-                seq.push((m.old.clauses[o].parent, place, o));
+                self.seq.push((m.old_prints.parent(o), place, o));
             }
         }
-        if seq.len() < 2 {
-            continue;
+        if self.seq.len() < 2 {
+            return;
         }
         // Runs of siblings that came from one old parent, in new order.
-        seq.sort_unstable();
-        for run in seq.chunk_by(|a, b| a.0 == b.0) {
+        self.seq.sort_unstable();
+        for run in self.seq.chunk_by(|a, b| a.0 == b.0) {
             if run.len() < 2 || run.windows(2).all(|w| w[0].2 < w[1].2) {
                 continue;
             }
-            olds.clear();
-            olds.extend(run.iter().map(|&(_, _, o)| o));
-            let keep = longest_increasing(&olds);
-            for (i, &o) in olds.iter().enumerate() {
+            self.olds.clear();
+            self.olds.extend(run.iter().map(|&(_, _, o)| o));
+            let keep = longest_increasing(&self.olds);
+            for (i, &o) in self.olds.iter().enumerate() {
                 if !keep[i] {
-                    moved[o] = true;
+                    self.moved[o] = true;
                 }
             }
         }
     }
-    moved
 }
 
 /// Which elements belong to one longest strictly increasing subsequence (O(n log n)).

@@ -387,3 +387,23 @@ fn diff_queue_closer_releases_the_helper() {
     });
     assert!(done.is_empty());
 }
+
+/// The compact tree in the fingerprints is the clause tree: same parents, same children in
+/// the same order (top-level clauses, nested lists, headings without body, repealed ones).
+#[test]
+fn compact_tree_is_the_clause_tree() {
+    let text = "# Chapter 1\n\n## Article 1. A\n\n1. One:\n   1) sub;\n   2) sub:\n      a) point.\n2. Two.\n\n## Article 2. B\n\n## Article 3. C (repealed)\n\n# Chapter 2\n\n## Article 4. D\n\n(1) x\n\n(2) y\n";
+    let bill = bill(text);
+    let prints = fingerprints(&bill, &CompareOptions::default());
+    assert!(bill.clauses.len() > 10);
+    for (i, clause) in bill.clauses.iter().enumerate() {
+        assert_eq!(prints.parent(i), clause.parent, "parent of {}", clause.id);
+        let children: Vec<ClauseIdx> = prints.children(i).iter().map(|&c| c as ClauseIdx).collect();
+        assert_eq!(
+            children[..],
+            clause.children[..],
+            "children of {}",
+            clause.id
+        );
+    }
+}
