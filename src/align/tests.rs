@@ -407,3 +407,16 @@ fn compact_tree_is_the_clause_tree() {
         );
     }
 }
+
+/// The bit set of hashes never says no for a hash in it, and says yes for few others.
+#[test]
+fn hash_bits_keep_every_member() {
+    let members: Vec<u64> = (0..5000u64).map(|i| mix64(i * 2)).collect();
+    let set = HashBits::new(&members);
+    assert!(members.iter().all(|&h| set.may_contain(h)));
+    let wrong = (0..5000u64)
+        .filter(|i| set.may_contain(mix64(i * 2 + 1)))
+        .count();
+    assert!(wrong < 500, "{wrong} of 5000 others said to be members");
+    assert!(!HashBits::new(&[]).may_contain(7));
+}
