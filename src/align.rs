@@ -572,8 +572,9 @@ fn changed_body_clauses(prints: &Prints, other: &HashBits) -> Vec<ClauseIdx> {
         .collect()
 }
 
-/// A set of 64-bit hashes that may answer yes for a hash not in it (one bit per hash, about
-/// one in twenty wrongly), never no for one in it; small enough to stay in the cache.
+/// A set of 64-bit hashes that may answer yes for a hash not in it (one bit of sixteen per
+/// hash: about one in sixteen wrongly), never no for one in it; small enough to stay in the
+/// cache.
 struct HashBits {
     words: Vec<u64>,
     mask: u64,

@@ -40,8 +40,8 @@ pub fn parse_bill(source: Source) -> Result<Bill, ParseError> {
         .language
         .as_deref()
         .and_then(Language::from_code);
-    // Ids are checked for repeats once at the end; only a bill that repeats one is built again,
-    // giving each repeat its `~n` suffix as it comes (see `IdCheck`).
+    // Ids are checked for repeats once at the end (see `IdCheck`); only a bill with custom ids
+    // and a repeat is built a second time, with each id looked up as it is given out.
     let mut ids = IdCheck::AtTheEnd(Vec::new());
     let (built, language) = loop {
         match build_tree(&source, body_start, declared, ids) {
@@ -62,8 +62,8 @@ pub fn parse_bill(source: Source) -> Result<Bill, ParseError> {
     })
 }
 
-/// Builds the clause tree of the body; `None` when `ids` is `IdCheck::AtTheEnd` and two ids
-/// turned out to be the same.
+/// Builds the clause tree of the body; `None` when `ids` is `IdCheck::AtTheEnd` and an id
+/// repeats in a bill with custom ids (see `TreeBuilder::settle_repeated_ids`).
 fn build_tree(
     source: &Source,
     body_start: usize,
@@ -539,11 +539,10 @@ struct Open {
 /// Looking each id up in a table as it is given out costs a cache miss per clause on a large
 /// bill (the table is megabytes, touched all over), for ids that seldom repeat. So ids are
 /// first only recorded, by hash, and checked all at once at the end by sorting the hashes
-/// (`TreeBuilder::settle_repeated_ids`). Repeats are mostly list items numbered twice in one
-/// paragraph, which have no sub-clauses: they get their `~n` suffixes there and then. Only a
-/// repeated clause with sub-clauses (whose ids were built on the repeated one) or an id with a
-/// `~` of its own sends the bill to a second build with `AsGiven`, which suffixes each repeat
-/// as it comes.
+/// (`TreeBuilder::settle_repeated_ids`). When some repeat (sgb5 numbers items twice in a few
+/// paragraphs), the clauses are gone over again in order, and each repeat gets its `~n` suffix
+/// and the clauses built on it their new prefix, as `AsGiven` would have given them. Only a
+/// bill with custom ids and a repeat is built a second time with `AsGiven`.
 enum IdCheck {
     /// Hashes of the ids given out, checked for repeats at the end.
     AtTheEnd(Vec<u64>),
