@@ -590,13 +590,12 @@ impl Bill {
         None
     }
 
-    /// The top-level ancestor of a clause (itself when it is top level).
+    /// The top-level ancestor of a clause (itself when it is top level): the last top-level
+    /// clause at or before it, as a clause's descendants follow it in the arena. Found in the
+    /// list of top-level clauses, without reading the records of the ancestors in between.
     pub fn root_of(&self, idx: ClauseIdx) -> ClauseIdx {
-        let mut cur = idx;
-        while let Some(p) = self.clauses[cur].parent {
-            cur = p;
-        }
-        cur
+        let at = self.roots.partition_point(|&r| r <= idx);
+        at.checked_sub(1).map_or(idx, |i| self.roots[i])
     }
 }
 

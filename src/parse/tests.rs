@@ -608,26 +608,44 @@ fn ids_and_warnings(markdown: &str, ids: IdCheck) -> Option<(Vec<String>, Vec<St
     Some((ids, warnings))
 }
 
+/// Bills made of few numbers, so that articles, §§, paragraphs, items and points repeat,
+/// nested and not, with and without custom ids.
+fn bill_of_few_numbers() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy;
+    proptest::collection::vec(
+        proptest::sample::select(vec![
+            "# Chapter 1\n\n",
+            "# Chapter 2\n\n",
+            "## Section 1\n\n",
+            "### Heading\n\n",
+            "### Article 1. A\n\n",
+            "### Article 2. B\n\n",
+            "### Article 2-1. C\n\n",
+            "### Article 1 {#art1.p1}\n\n",
+            "### Article 3 {#x~2}\n\n",
+            "###### § 1 Eins\n\n",
+            "###### § 1a Zwei\n\n",
+            "(1) One.\n\n",
+            "(2) Two.\n\n",
+            "1. first;\n",
+            "2. second;\n",
+            "   a) point;\n",
+            "   b) point;\n",
+            "      aa) sub;\n",
+            "1) sub one;\n",
+            "Lead-in text.\n\n",
+            "\n",
+        ]),
+        0..40,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
 proptest::proptest! {
     /// Ids checked at the end (with the repeats settled there, or a second build) come out as
-    /// ids checked as they are given: on bills made of few numbers, so that articles, §§,
-    /// paragraphs, items and points repeat, nested and not, with and without custom ids.
+    /// ids checked as they are given.
     #[test]
-    fn ids_checked_at_the_end_are_the_ids_checked_as_given(
-        parts in proptest::collection::vec(
-            proptest::sample::select(vec![
-                "# Chapter 1\n\n", "# Chapter 2\n\n", "## Section 1\n\n", "### Heading\n\n",
-                "### Article 1. A\n\n", "### Article 2. B\n\n", "### Article 2-1. C\n\n",
-                "### Article 1 {#art1.p1}\n\n", "### Article 3 {#x~2}\n\n",
-                "###### § 1 Eins\n\n", "###### § 1a Zwei\n\n",
-                "(1) One.\n\n", "(2) Two.\n\n", "1. first;\n", "2. second;\n",
-                "   a) point;\n", "   b) point;\n", "      aa) sub;\n", "1) sub one;\n",
-                "Lead-in text.\n\n", "\n",
-            ]),
-            0..40,
-        )
-    ) {
-        let markdown: String = parts.concat();
+    fn ids_checked_at_the_end_are_the_ids_checked_as_given(markdown in bill_of_few_numbers()) {
         let given = ids_and_warnings(&markdown, IdCheck::AsGiven(IdSet::default()));
         let mut at_the_end = ids_and_warnings(&markdown, IdCheck::AtTheEnd(Vec::new()));
         if at_the_end.is_none() {
@@ -637,5 +655,23 @@ proptest::proptest! {
             at_the_end = given.clone();
         }
         proptest::prop_assert_eq!(at_the_end, given);
+    }
+}
+
+proptest::proptest! {
+    /// A clause's descendants follow it in the arena: its parent comes before it, its subtree
+    /// is the run after it, and its top-level ancestor is the last top-level clause up to it.
+    #[test]
+    fn descendants_follow_their_clause(markdown in bill_of_few_numbers()) {
+        let bill = parse_bill(Source::from_text("t.md", &markdown)).unwrap();
+        for i in 0..bill.clauses.len() {
+            let mut root = i;
+            while let Some(p) = bill.clauses[root].parent {
+                proptest::prop_assert!(p < root);
+                proptest::prop_assert!(bill.subtree(p).contains(&root));
+                root = p;
+            }
+            proptest::prop_assert_eq!(bill.root_of(i), root);
+        }
     }
 }

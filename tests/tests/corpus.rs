@@ -59,6 +59,24 @@ fn every_corpus_law_parses_with_all_articles_and_no_text_lost() {
                 path.file_name().unwrap().to_string_lossy()
             ));
         }
+        // Each clause's descendants follow it in the arena (`subtree`, `root_of` rely on it):
+        // its parent comes before it, and its top-level ancestor is the last root up to it.
+        for (i, c) in bill.clauses.iter().enumerate() {
+            let mut root = i;
+            while let Some(p) = bill.clauses[root].parent {
+                assert!(p < root, "{law}: parent after child at clause {i}");
+                root = p;
+            }
+            if bill.root_of(i) != root || !bill.subtree(root).contains(&i) {
+                failures.push(format!(
+                    "{law}/{}: clause {} is not inside the subtree of its root {}",
+                    path.file_name().unwrap().to_string_lossy(),
+                    c.id,
+                    bill.clauses[root].id
+                ));
+                break;
+            }
+        }
         // Coverage of non-blank lines.
         let n_lines = text.lines().count();
         let mut covered = vec![false; n_lines + 2];
