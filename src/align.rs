@@ -19,7 +19,7 @@
 //!
 //! Hashes are taken for every clause; word bags and sketches only for the clauses a similarity
 //! pass reads, a small share on an ordinary revision (the bags of body clauses whose subtree
-//! changed up front, `prefill_changed_bags`, the rest when first read).
+//! changed before the child pass, `prefill_changed_bags`, the others when first read).
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -551,13 +551,15 @@ fn ensure_sides(
     });
 }
 
-/// Word bags, up front and on two threads, of the body clauses whose subtree text occurs
-/// nowhere on the other side. On an ordinary revision these are the clauses the child and body
-/// passes compare by words, and computing their bags in arena order, a side per thread, costs
-/// far fewer cache misses than computing each when a pass first reads it (its record, its
-/// text and its slot, all somewhere else). Whether a hash occurs on the other side is read
-/// from a bit set of that side's subtree hashes: a clause whose hash shares a bit with one
-/// there is left to be computed on demand, as any other.
+/// Word bags, before the child pass and on two threads, of the body clauses whose subtree text
+/// occurs nowhere on the other side. On an ordinary revision these are the clauses the child
+/// and body passes compare by words, and computing their bags in arena order, a side per
+/// thread, costs far fewer cache misses than computing each when a pass first reads it (its
+/// record, its text and its slot, all somewhere else). Not before the unit passes: those
+/// compute the bags of the units they compare together with the sketches they need, which a
+/// bag computed alone would have to tokenize again for. Whether a hash occurs on the other
+/// side is read from a bit set of that side's subtree hashes: a clause whose hash shares a bit
+/// with one there is left to be computed on demand, as any other.
 fn prefill_changed_bags(old: &mut Prints, new: &mut Prints) {
     let old_changed = changed_body_clauses(old, &HashBits::new(&new.tree_hash));
     let new_changed = changed_body_clauses(new, &HashBits::new(&old.tree_hash));
@@ -1324,7 +1326,7 @@ fn match_and_classify<'a>(
     finish_diffs: impl FnOnce() -> Done,
 ) -> Alignment {
     // The two sides are independent: fingerprint them on two threads.
-    let (mut old_prints, mut new_prints) = std::thread::scope(|scope| {
+    let (old_prints, new_prints) = std::thread::scope(|scope| {
         let old_job = scope.spawn(|| fingerprints(old, &config.compare));
         let new_prints = fingerprints(new, &config.compare);
         let old_prints = old_job
@@ -1332,7 +1334,6 @@ fn match_and_classify<'a>(
             .unwrap_or_else(|_| fingerprints(old, &config.compare));
         (old_prints, new_prints)
     });
-    prefill_changed_bags(&mut old_prints, &mut new_prints);
     let mut m = Matcher {
         old,
         new,
@@ -1379,6 +1380,7 @@ fn match_and_classify<'a>(
         .collect();
     m.match_identical(&old_roots, &new_roots);
     m.match_similar(&old_roots, &new_roots, false, CHILD_THRESHOLD);
+    prefill_changed_bags(&mut m.old_prints, &mut m.new_prints);
     m.match_children();
     // Body clauses moved between articles.
     let old_free: Vec<ClauseIdx> = (0..old.clauses.len())
