@@ -61,13 +61,17 @@ fn every_corpus_law_parses_with_all_articles_and_no_text_lost() {
         }
         // Each clause's descendants follow it in the arena (`subtree`, `root_of` rely on it):
         // its parent comes before it, and its top-level ancestor is the last root up to it.
+        let mut root_subtree = (usize::MAX, 0..0);
         for (i, c) in bill.clauses.iter().enumerate() {
             let mut root = i;
             while let Some(p) = bill.clauses[root].parent {
                 assert!(p < root, "{law}: parent after child at clause {i}");
                 root = p;
             }
-            if bill.root_of(i) != root || !bill.subtree(root).contains(&i) {
+            if root_subtree.0 != root {
+                root_subtree = (root, bill.subtree(root));
+            }
+            if bill.root_of(i) != root || !root_subtree.1.contains(&i) {
                 failures.push(format!(
                     "{law}/{}: clause {} is not inside the subtree of its root {}",
                     path.file_name().unwrap().to_string_lossy(),
