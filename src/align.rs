@@ -1694,7 +1694,6 @@ fn longest_increasing(seq: &[usize]) -> Vec<bool> {
 /// whose words are contained in `target` and that, joined to `own`, cover it. Returns them in
 /// document order.
 fn absorb_neighbours(
-    bill: &Bill,
     idx: ClauseIdx,
     prints: &Prints,
     target: &[u32],
@@ -1702,6 +1701,7 @@ fn absorb_neighbours(
     free: impl Fn(ClauseIdx) -> bool,
 ) -> Option<Vec<ClauseIdx>> {
     const COVER: f32 = 0.85;
+    let bill = prints.bill;
     let siblings = match bill.clauses[idx].parent {
         Some(p) => &bill.clauses[p].children[..],
         None => &bill.roots[..],
@@ -1769,7 +1769,7 @@ fn detect_splits_and_merges(
         let new_bag = m.new_prints.bag(n);
         // Split: added new siblings right before or after the new clause whose words come from
         // the old text, until together they cover it.
-        if let Some(parts) = absorb_neighbours(m.new, n, &m.new_prints, old_bag, new_bag, |s| {
+        if let Some(parts) = absorb_neighbours(n, &m.new_prints, old_bag, new_bag, |s| {
             new_to_old[s].is_none()
         }) {
             absorbed_any = true;
@@ -1786,7 +1786,7 @@ fn detect_splits_and_merges(
             pair.split_into = all[1..].into();
             continue;
         }
-        if let Some(parts) = absorb_neighbours(m.old, o, &m.old_prints, new_bag, old_bag, |s| {
+        if let Some(parts) = absorb_neighbours(o, &m.old_prints, new_bag, old_bag, |s| {
             old_to_new[s].is_none()
         }) {
             absorbed_any = true;

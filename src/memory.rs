@@ -21,12 +21,7 @@ pub fn prepare_to_fill<T>(buf: &Vec<T>) {
 /// Only for capacity that will be written; a kernel without `MADV_POPULATE_WRITE` (before
 /// Linux 5.14) or another platform leaves the pages to be faulted in as before.
 pub fn populate<T>(buf: &Vec<T>) {
-    advise_capacity(
-        buf.as_ptr() as usize,
-        buf.capacity(),
-        size_of::<T>(),
-        Advice::Populate,
-    );
+    advise_allocation(buf, Advice::Populate);
 }
 
 /// [`populate`] for the next `n` elements of `buf`'s spare capacity only: for a buffer that
@@ -41,11 +36,16 @@ pub fn populate_next<T>(buf: &mut Vec<T>, n: usize) {
 /// only its length) with transparent huge pages. Advice only: the contents are not touched and
 /// nothing changes when the kernel declines or the platform has no such pages.
 pub fn advise_huge_pages<T>(buf: &Vec<T>) {
+    advise_allocation(buf, Advice::HugePages);
+}
+
+/// Gives `advice` for the whole pages inside `buf`'s allocation (its capacity).
+fn advise_allocation<T>(buf: &Vec<T>, advice: Advice) {
     advise_capacity(
         buf.as_ptr() as usize,
         buf.capacity(),
         size_of::<T>(),
-        Advice::HugePages,
+        advice,
     );
 }
 

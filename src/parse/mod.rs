@@ -47,7 +47,7 @@ pub fn parse_bill(source: Source) -> Result<Bill, ParseError> {
         match build_tree(&source, body_start, declared, ids) {
             Some(tree) => break tree,
             // `AsGiven` never finds a repeat, so this builds at most twice.
-            None => ids = IdCheck::AsGiven(IdSet::default()),
+            None => ids = IdCheck::AsGiven(IdRegistry::default()),
         }
     };
     Ok(Bill {
@@ -547,44 +547,47 @@ enum IdCheck {
     /// Hashes of the ids given out, checked for repeats at the end.
     AtTheEnd(Vec<u64>),
     /// Every id looked up as it is given out.
-    AsGiven(IdSet),
+    AsGiven(IdRegistry),
 }
 
 impl IdCheck {
     fn reserve(&mut self, n: usize) {
         match self {
             IdCheck::AtTheEnd(hashes) => hashes.reserve(n),
-            IdCheck::AsGiven(set) => set.reserve(n),
+            IdCheck::AsGiven(registry) => registry.asked.reserve(n),
         }
     }
 }
 
 /// The ids given out so far, with how often each was asked for (an id made unique with `~n`
-/// counts as asked for once). Every id in the set is the id of a clause, so the set keeps no
-/// copy of it: it is keyed by a 64-bit hash of the id and holds the clause, whose id is compared
-/// on a hit. Two different ids with one hash (never seen in practice) go to `collided`.
+/// counts as asked for once): the one place the rules for repeated ids live, whether they are
+/// applied as each id is given out (`IdCheck::AsGiven`) or after the parse
+/// (`TreeBuilder::settle_repeated_ids`).
 #[derive(Default)]
-struct IdSet {
-    by_hash: rustc_hash::FxHashMap<u64, IdEntry>,
-    collided: rustc_hash::FxHashMap<String, usize>,
+struct IdRegistry {
+    asked: rustc_hash::FxHashMap<ShortStr, usize>,
 }
 
-/// Half the size of a pair of `usize`: the table is touched all over, so its size is memory.
-struct IdEntry {
-    clause: u32,
-    count: u32,
-}
-
-/// `id~n` for the first `n` from `count` up that `taken` does not refuse: the id given to the
-/// `count`-th clause asking for `id`.
-fn suffixed(id: &str, count: usize, taken: impl Fn(&str) -> bool) -> String {
-    let mut n = count;
-    let mut unique = format!("{id}~{n}");
-    while taken(&unique) {
-        n += 1;
-        unique = format!("{id}~{n}");
+impl IdRegistry {
+    /// Records that a clause asks for `wanted`. `None` when it is the first to: it gets
+    /// `wanted`. Else the id it gets instead: `wanted~n` for the first `n`, from the number of
+    /// times `wanted` was asked for, that is not taken.
+    fn repeat_of(&mut self, wanted: &ShortStr) -> Option<ShortStr> {
+        let Some(count) = self.asked.get_mut(wanted) else {
+            self.asked.insert(wanted.clone(), 1);
+            return None;
+        };
+        *count += 1;
+        let mut n = *count;
+        let mut unique = format!("{wanted}~{n}");
+        while self.asked.contains_key(unique.as_str()) {
+            n += 1;
+            unique = format!("{wanted}~{n}");
+        }
+        let unique = ShortStr::from(unique);
+        self.asked.insert(unique.clone(), 1);
+        Some(unique)
     }
-    unique
 }
 
 fn id_hash(id: &str) -> u64 {
@@ -593,58 +596,6 @@ fn id_hash(id: &str) -> u64 {
         return 0;
     }
     xxhash_rust::xxh3::xxh3_64(id.as_bytes())
-}
-
-impl IdSet {
-    fn reserve(&mut self, n: usize) {
-        self.by_hash.reserve(n);
-    }
-
-    /// Counts one more request for `id` and returns the count, if `id` is in the set.
-    fn count_again(&mut self, clauses: &[Clause], id: &str) -> Option<usize> {
-        let count = match self.by_hash.get_mut(&id_hash(id)) {
-            None => return None,
-            Some(entry) if clauses[entry.clause as usize].id == id => {
-                entry.count = entry.count.saturating_add(1);
-                entry.count as usize
-            }
-            Some(_) => {
-                let count = self.collided.get_mut(id)?;
-                *count += 1;
-                *count
-            }
-        };
-        Some(count)
-    }
-
-    fn contains(&self, clauses: &[Clause], id: &str) -> bool {
-        match self.by_hash.get(&id_hash(id)) {
-            None => false,
-            Some(entry) if clauses[entry.clause as usize].id == id => true,
-            Some(_) => self.collided.contains_key(id),
-        }
-    }
-
-    /// Adds `id` (not in the set), which `clause` (possibly the next clause to be pushed) will
-    /// have, as asked for once.
-    fn insert(&mut self, id: &str, clause: ClauseIdx) {
-        let slot = match self.by_hash.entry(id_hash(id)) {
-            std::collections::hash_map::Entry::Vacant(slot) => slot,
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.collided.insert(id.to_string(), 1);
-                return;
-            }
-        };
-        match u32::try_from(clause) {
-            Ok(clause) => {
-                slot.insert(IdEntry { clause, count: 1 });
-            }
-            // More than 4 billion clauses: never, but stay correct.
-            Err(_) => {
-                self.collided.insert(id.to_string(), 1);
-            }
-        }
-    }
 }
 
 struct TreeBuilder<'s> {
@@ -1046,7 +997,7 @@ impl<'s> TreeBuilder<'s> {
         if idx.is_multiple_of(POPULATE_CLAUSES) {
             crate::memory::populate_next(&mut self.clauses, POPULATE_CLAUSES);
         }
-        let id = self.unique_id(id, span.start, idx);
+        let id = self.unique_id(id, span.start);
         let depth = parent.map_or(0, |p| self.clauses[p].depth + 1);
         self.clauses.push(Clause {
             id,
@@ -1087,24 +1038,21 @@ impl<'s> TreeBuilder<'s> {
     }
 
     /// The id itself when it is new, else the id with the first free `~n` suffix (and a
-    /// warning). `idx` is the clause that gets it.
-    fn unique_id(&mut self, id: ShortStr, at: usize, idx: ClauseIdx) -> ShortStr {
-        let ids = match &mut self.ids {
+    /// warning for byte `at`); with `IdCheck::AtTheEnd`, the id itself, recorded for the check.
+    fn unique_id(&mut self, id: ShortStr, at: usize) -> ShortStr {
+        let registry = match &mut self.ids {
             IdCheck::AtTheEnd(hashes) => {
                 hashes.push(id_hash(&id));
                 return id;
             }
-            IdCheck::AsGiven(set) => set,
+            IdCheck::AsGiven(registry) => registry,
         };
-        let Some(count) = ids.count_again(&self.clauses, &id) else {
-            ids.insert(&id, idx);
+        let Some(unique) = registry.repeat_of(&id) else {
             return id;
         };
-        let unique = suffixed(&id, count, |u| ids.contains(&self.clauses, u));
-        ids.insert(&unique, idx);
         let warning = self.duplicate_warning(&id, &unique, at);
         self.diagnostics.push(warning);
-        ShortStr::from(unique)
+        unique
     }
 
     /// For `IdCheck::AtTheEnd`: gives each repeated id its `~n` suffix and warning exactly as
@@ -1128,8 +1076,7 @@ impl<'s> TreeBuilder<'s> {
         // The id each clause gets, where it differs from the one it was made with.
         let mut renamed: Vec<Option<ShortStr>> = vec![None; self.clauses.len()];
         let mut warnings = Vec::new();
-        // How often each id was asked for; an id made unique counts as asked for once.
-        let mut asked: rustc_hash::FxHashMap<ShortStr, usize> = Default::default();
+        let mut registry = IdRegistry::default();
         for idx in 0..self.clauses.len() {
             let made = &self.clauses[idx].id;
             let wanted = match self
@@ -1141,16 +1088,9 @@ impl<'s> TreeBuilder<'s> {
                 }
                 None => made.clone(),
             };
-            let given = match asked.get_mut(&wanted) {
-                None => {
-                    asked.insert(wanted.clone(), 1);
-                    wanted
-                }
-                Some(count) => {
-                    *count += 1;
-                    let unique =
-                        ShortStr::from(suffixed(&wanted, *count, |u| asked.contains_key(u)));
-                    asked.insert(unique.clone(), 1);
+            let given = match registry.repeat_of(&wanted) {
+                None => wanted,
+                Some(unique) => {
                     let at = self.clauses[idx].span.start;
                     warnings.push(self.duplicate_warning(&wanted, &unique, at));
                     unique

@@ -160,9 +160,9 @@ art143h | Art 143h | article | Text.
 }
 
 /// Custom ids, and repeated ids with their `~n` suffix. Ids are checked for repeats at the end
-/// and the bill is built again when one repeats (see `IdCheck`): the clauses under a repeated
-/// heading then take their ids from its suffixed id, and each warning comes once (the first
-/// build's are dropped with it).
+/// (see `IdCheck`): the clauses are gone over again, or, with custom ids as in the first case,
+/// the bill is built again. Either way the clauses under a repeated heading take their ids from
+/// its suffixed id, and each warning comes once.
 #[test]
 fn custom_ids_and_duplicates() {
     let cases = [
@@ -253,11 +253,12 @@ fn unreadable_front_matter_is_an_error_with_position() {
 // ------------------------------------------------------------------ fast paths vs. reference
 //
 // The tree builder's string work has fast paths (byte-table and chunked scanning in
-// `fold_text`, borrowed ids, labels joined from static pieces, a hash-keyed id set). Each is
-// checked here against the straightforward version it replaced.
+// `fold_text`, borrowed ids, labels joined from static pieces, ids checked for repeats by
+// hash at the end). Each is checked here against the straightforward version it replaced.
 
 thread_local! {
-    /// Makes every id hash the same, so the id set's fallback for colliding hashes is used.
+    /// Makes every id hash the same, so that every bill looks as if it repeated an id and the
+    /// ids are gone over again by text (`settle_repeated_ids`).
     pub(super) static FORCE_ID_COLLISIONS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
@@ -646,7 +647,7 @@ proptest::proptest! {
     /// ids checked as they are given.
     #[test]
     fn ids_checked_at_the_end_are_the_ids_checked_as_given(markdown in bill_of_few_numbers()) {
-        let given = ids_and_warnings(&markdown, IdCheck::AsGiven(IdSet::default()));
+        let given = ids_and_warnings(&markdown, IdCheck::AsGiven(IdRegistry::default()));
         let mut at_the_end = ids_and_warnings(&markdown, IdCheck::AtTheEnd(Vec::new()));
         if at_the_end.is_none() {
             // Custom ids and a repeat: built again, as `parse_bill` does.
